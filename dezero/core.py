@@ -1,0 +1,392 @@
+"""The autograd core: Variable, Function, the config switches and the arithmetic operators.
+
+Grads are Variables, so a backward pass can itself be differentiated (create_graph=True).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import weakref
+from itertools import count
+
+import numpy as np
+
+from dezero import cuda
+
+
+class Config:
+    """Global switches: record the graph (enable_backprop) and train vs test mode (train)."""
+
+    enable_backprop = True
+    train = True
+
+
+@contextlib.contextmanager
+def using_config(name: str, value):
+    """Set Config.<name> inside a with block and restore it afterwards, even on error."""
+    old_value = getattr(Config, name)
+    setattr(Config, name, value)
+    try:
+        yield
+    finally:
+        setattr(Config, name, old_value)
+
+
+def no_grad():
+    """Run a block without recording the graph (saves memory in inference)."""
+    return using_config("enable_backprop", False)
+
+
+def test_mode():
+    """Run a block in test mode (dropout becomes the identity)."""
+    return using_config("train", False)
+
+
+try:
+    import cupy
+
+    array_types = (np.ndarray, cupy.ndarray)
+except ImportError:
+    array_types = (np.ndarray,)
+
+
+class Variable:
+    """A box around an ndarray that remembers the Function that made it (its creator)."""
+
+    __array_priority__ = 200
+
+    def __init__(self, data, name=None):
+        if data is not None and not isinstance(data, array_types):
+            raise TypeError(
+                f"{type(data).__name__} is not supported: Variable holds an ndarray "
+                f"(wrap it with np.array(...))"
+            )
+        self.data = data
+        self.name = name
+        self.grad = None
+        self.creator = None
+        self.generation = 0
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    def __len__(self):
+        return len(self.data)
+
+    def __repr__(self):
+        if self.data is None:
+            return "variable(None)"
+        p = str(self.data).replace("\n", "\n" + " " * 9)
+        return "variable(" + p + ")"
+
+    def set_creator(self, func):
+        self.creator = func
+        self.generation = func.generation + 1
+
+    def unchain(self):
+        """Forget the creator: the graph behind this variable is cut."""
+        self.creator = None
+
+    def cleargrad(self):
+        self.grad = None
+
+    def backward(self, retain_grad=False, create_graph=False):
+        """Fill .grad of every variable this one depends on.
+
+        Functions run in decreasing generation order from a heap, so each runs once,
+        after all of its outputs' grads are complete.
+        """
+        if self.data is None:
+            raise ValueError("backward() needs data: this Variable holds None")
+        if self.grad is None:
+            xp = cuda.get_array_module(self.data)
+            self.grad = Variable(xp.ones_like(self.data))
+
+        funcs = []
+        seen = set()
+        tiebreak = count()
+
+        def add_func(f):
+            if f not in seen:
+                seen.add(f)
+                heapq.heappush(funcs, (-f.generation, next(tiebreak), f))
+
+        if self.creator is not None:
+            add_func(self.creator)
+        while funcs:
+            f = heapq.heappop(funcs)[2]
+            gys = [output().grad for output in f.outputs]
+            with using_config("enable_backprop", create_graph):
+                gxs = f.backward(*gys)
+                if not isinstance(gxs, tuple):
+                    gxs = (gxs,)
+                for x, gx in zip(f.inputs, gxs):
+                    if x.grad is None:
+                        x.grad = gx
+                    else:
+                        x.grad = x.grad + gx
+                    if x.creator is not None:
+                        add_func(x.creator)
+            if not retain_grad:
+                for y in f.outputs:
+                    y().grad = None
+
+    def unchain_backward(self):
+        """Cut the whole graph behind this variable (truncated backprop)."""
+        if self.creator is None:
+            return
+        funcs = [self.creator]
+        while funcs:
+            f = funcs.pop()
+            for x in f.inputs:
+                if x.creator is not None:
+                    funcs.append(x.creator)
+                    x.unchain()
+
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        from dezero import functions
+
+        return functions.reshape(self, shape)
+
+    def transpose(self, *axes):
+        if not axes:
+            axes = None
+        elif len(axes) == 1 and isinstance(axes[0], (tuple, list)) or axes[0] is None:
+            axes = axes[0]
+        from dezero import functions
+
+        return functions.transpose(self, axes)
+
+    @property
+    def T(self):
+        from dezero import functions
+
+        return functions.transpose(self)
+
+    def sum(self, axis=None, keepdims=False):
+        from dezero import functions
+
+        return functions.sum(self, axis, keepdims)
+
+    def to_cpu(self):
+        if self.data is not None:
+            self.data = cuda.as_numpy(self.data)
+
+    def to_gpu(self):
+        if self.data is not None:
+            self.data = cuda.as_cupy(self.data)
+
+
+class Parameter(Variable):
+    """A Variable that a Layer collects as a trainable parameter."""
+
+
+def as_array(x, array_module=np):
+    """Turn a numpy scalar (what ufuncs return for 0-d input) into a 0-d ndarray."""
+    if np.isscalar(x):
+        return array_module.array(x)
+    return x
+
+
+def as_variable(obj):
+    return obj if isinstance(obj, Variable) else Variable(obj)
+
+
+def _operand(x, like):
+    """Make the other operand of an arithmetic op into an array.
+
+    Python scalars stay "weak" (NEP 50): float32 * 3.0 stays float32, int * 0.5 is float64,
+    exactly as numpy computes the same expression on plain arrays.
+    """
+    if isinstance(x, (Variable, *array_types)):
+        return x
+    if isinstance(x, (bool, int, float, complex)):
+        xp = cuda.get_array_module(like.data)
+        return xp.asarray(x, dtype=np.result_type(like.dtype, x))
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    try:
+        return np.asarray(x) if isinstance(x, (list, tuple)) else _unsupported(x, like)
+    except (TypeError, ValueError):
+        return _unsupported(x, like)
+
+
+def _unsupported(x, like):
+    raise TypeError(
+        f"unsupported operand types: {type(like).__name__} and {type(x).__name__} "
+        f"(use a number, an ndarray or a Variable)"
+    )
+
+
+class Function:
+    """An operation in the graph: forward works on ndarrays, backward on Variables."""
+
+    def __call__(self, *inputs):
+        inputs = [as_variable(x) for x in inputs]
+        xs = [x.data for x in inputs]
+        ys = self.forward(*xs)
+        if not isinstance(ys, tuple):
+            ys = (ys,)
+        outputs = [Variable(as_array(y)) for y in ys]
+
+        if Config.enable_backprop:
+            self.generation = max(x.generation for x in inputs)
+            for output in outputs:
+                output.set_creator(self)
+            self.inputs = inputs
+            # Outputs are held by weakref: a function -> output -> creator cycle would
+            # otherwise keep every graph alive until the cycle collector runs.
+            self.outputs = [weakref.ref(output) for output in outputs]
+        return outputs if len(outputs) > 1 else outputs[0]
+
+    def forward(self, *xs):
+        raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
+
+    def backward(self, *gys):
+        raise NotImplementedError(f"{type(self).__name__}.backward is not defined")
+
+
+class Add(Function):
+    def forward(self, x0, x1):
+        self.x0_shape, self.x1_shape = x0.shape, x1.shape
+        return x0 + x1
+
+    def backward(self, gy):
+        gx0, gx1 = gy, gy
+        if self.x0_shape != self.x1_shape:
+            from dezero import functions
+
+            gx0 = functions.sum_to(gx0, self.x0_shape)
+            gx1 = functions.sum_to(gx1, self.x1_shape)
+        return gx0, gx1
+
+
+def add(x0, x1):
+    return Add()(x0, _operand(x1, x0))
+
+
+class Mul(Function):
+    def forward(self, x0, x1):
+        return x0 * x1
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        gx0, gx1 = gy * x1, gy * x0
+        if x0.shape != x1.shape:
+            from dezero import functions
+
+            gx0 = functions.sum_to(gx0, x0.shape)
+            gx1 = functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def mul(x0, x1):
+    return Mul()(x0, _operand(x1, x0))
+
+
+class Neg(Function):
+    def forward(self, x):
+        return -x
+
+    def backward(self, gy):
+        return -gy
+
+
+def neg(x):
+    return Neg()(x)
+
+
+class Sub(Function):
+    def forward(self, x0, x1):
+        self.x0_shape, self.x1_shape = x0.shape, x1.shape
+        return x0 - x1
+
+    def backward(self, gy):
+        gx0, gx1 = gy, -gy
+        if self.x0_shape != self.x1_shape:
+            from dezero import functions
+
+            gx0 = functions.sum_to(gx0, self.x0_shape)
+            gx1 = functions.sum_to(gx1, self.x1_shape)
+        return gx0, gx1
+
+
+def sub(x0, x1):
+    return Sub()(x0, _operand(x1, x0))
+
+
+def rsub(x0, x1):
+    return Sub()(_operand(x1, x0), x0)
+
+
+class Div(Function):
+    def forward(self, x0, x1):
+        return x0 / x1
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        gx0 = gy / x1
+        gx1 = gy * (-x0 / x1**2)
+        if x0.shape != x1.shape:
+            from dezero import functions
+
+            gx0 = functions.sum_to(gx0, x0.shape)
+            gx1 = functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def div(x0, x1):
+    return Div()(x0, _operand(x1, x0))
+
+
+def rdiv(x0, x1):
+    return Div()(_operand(x1, x0), x0)
+
+
+class Pow(Function):
+    """x ** c for a constant exponent c."""
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return x**self.c
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        c = self.c
+        return c * x ** (c - 1) * gy
+
+
+def pow(x, c):
+    return Pow(c)(x)
+
+
+def setup_variable():
+    """Install the arithmetic operators on Variable."""
+    Variable.__add__ = add
+    Variable.__radd__ = add
+    Variable.__mul__ = mul
+    Variable.__rmul__ = mul
+    Variable.__neg__ = neg
+    Variable.__sub__ = sub
+    Variable.__rsub__ = rsub
+    Variable.__truediv__ = div
+    Variable.__rtruediv__ = rdiv
+    Variable.__pow__ = pow

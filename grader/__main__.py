@@ -1,0 +1,7 @@
+"""`python -m grader …` → grader.cli.main."""
+
+import sys
+
+from grader.cli import main
+
+sys.exit(main())

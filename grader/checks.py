@@ -1,0 +1,121 @@
+"""Shared test machinery: the gradient check and the era adapter.
+
+Tests talk to any target through these helpers, so the same test runs on a step module
+(grads are ndarrays up to step 31) and on the reference package (grads are Variables).
+Nothing here imports the code under test.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+DIRECTIONAL_ABOVE = 256  # inputs bigger than this are checked along one random direction
+
+
+def to_array(obj) -> np.ndarray:
+    """The ndarray inside a Variable (or obj itself as an array)."""
+    if obj is not None and not isinstance(obj, (np.ndarray, np.generic, float, int)):
+        obj = getattr(obj, "data", obj)
+    return np.asarray(obj)
+
+
+def grad_as_array(x) -> np.ndarray | None:
+    """x.grad as an ndarray (None when no grad): ndarray grads up to step 31, Variables after."""
+    grad = x.grad
+    return None if grad is None else to_array(grad)
+
+
+def grads_are_variables(dz) -> bool:
+    """True from step 32 on, where backward(create_graph=...) makes grads Variables."""
+    return "create_graph" in inspect.signature(dz.Variable.backward).parameters
+
+
+def inputs_of(f) -> list:
+    """The input Variables a Function recorded (f.input up to step 10, f.inputs after)."""
+    return list(f.inputs) if hasattr(f, "inputs") else [f.input]
+
+
+def outputs_of(f) -> list:
+    """The output Variables a Function recorded, weakrefs dereferenced."""
+    outs = list(f.outputs) if hasattr(f, "outputs") else [f.output]
+    return [o() if callable(o) and not hasattr(o, "data") else o for o in outs]
+
+
+def seed_grad(dz, y, gy: np.ndarray) -> None:
+    """Set the upstream gradient of y in the form the target expects."""
+    y.grad = dz.Variable(gy) if grads_are_variables(dz) else gy
+
+
+def _weighted_sum(dz, f, arrays, gy):
+    xs = [dz.Variable(a.copy()) for a in arrays]
+    return float(np.sum(to_array(f(*xs)) * gy))
+
+
+def check_grad(dz, f, *xs, gy=None, eps=1e-4, rtol=1e-4, atol=1e-5, todo=None) -> None:
+    """Assert that backprop through f agrees with central finite differences.
+
+    Inputs are cast to float64. The output's upstream gradient is gy (ones for a scalar
+    output, a seeded random array otherwise), so the check covers every output element.
+    Per element, |backprop - numeric| <= atol + rtol * |numeric|, numeric being
+    (L(x + eps) - L(x - eps)) / 2eps with L = sum(f(x) * gy). Inputs with more than 256
+    elements are checked along one random direction instead (Chainer's trick).
+    Raises AssertionError naming the input, the worst element and both values.
+    """
+    arrays = [np.array(x, dtype=np.float64) for x in xs]
+    variables = [dz.Variable(a.copy()) for a in arrays]
+    y = f(*variables)
+    out = to_array(y)
+    rng = np.random.default_rng(0)
+    if gy is None:
+        gy = np.ones_like(out) if out.ndim == 0 else rng.uniform(-1, 1, out.shape)
+    gy = np.asarray(gy, dtype=np.float64)
+    seed_grad(dz, y, gy)
+    y.backward()
+    where = f" [TODO {todo}]" if todo else ""
+    for i, (a, v) in enumerate(zip(arrays, variables)):
+        grad = grad_as_array(v)
+        if grad is None:
+            raise AssertionError(f"input {i}: grad is None after backward(){where}")
+        if grad.shape != a.shape:
+            raise AssertionError(
+                f"input {i}: grad has shape {grad.shape}, the input has shape {a.shape}{where}"
+            )
+        _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where)
+
+
+def _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where):
+    a = arrays[i]
+
+    def loss_at(delta):
+        moved = list(arrays)
+        moved[i] = a + delta
+        return _weighted_sum(dz, f, moved, gy)
+
+    if a.size > DIRECTIONAL_ABOVE:
+        d = rng.standard_normal(a.shape)
+        d /= np.linalg.norm(d)
+        numeric = (loss_at(eps * d) - loss_at(-eps * d)) / (2 * eps)
+        analytic = float(np.sum(grad * d))
+        if abs(analytic - numeric) > atol + rtol * abs(numeric):
+            raise AssertionError(
+                f"input {i} (shape {a.shape}): along a random direction backprop gives "
+                f"{analytic:.6g}, central difference gives {numeric:.6g}{where}"
+            )
+        return
+    numeric = np.zeros_like(a)
+    for idx in np.ndindex(a.shape):
+        step = np.zeros_like(a)
+        step[idx] = eps
+        numeric[idx] = (loss_at(step) - loss_at(-step)) / (2 * eps)
+    diff = np.abs(grad - numeric)
+    tol = atol + rtol * np.abs(numeric)
+    if np.all(diff <= tol):
+        return
+    worst = np.unravel_index(np.argmax(diff - tol), a.shape) if a.ndim else ()
+    raise AssertionError(
+        f"input {i}: grad is wrong at index {worst}: backprop gives {grad[worst]:.6g}, "
+        f"central difference gives {numeric[worst]:.6g} (|diff| {diff[worst]:.2g} > "
+        f"tolerance {tol[worst]:.2g}); input shape {a.shape}{where}"
+    )

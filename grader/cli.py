@@ -1,0 +1,128 @@
+"""Command line: `python -m grader grade N`, `skeletons`, `integrity`.
+
+Exit status: 0 every test passed, 1 some test failed, 2 usage or setup error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader import catalog
+from grader.hints import LANGS
+
+HELP_TARGET = ("code to grade: student (steps/stepNN, the default), solution, reference, "
+               "skeleton, or a folder laid out like steps/stepNN")
+HELP_JSON = "also write the results as JSON (Gradescope's results.json shape) to FILE"
+HELP_LANG = "language of hints and labels: en or ko"
+HELP_TIMEOUT = "seconds one test may run before it is stopped (default: 10)"
+HELP_RUN_TIMEOUT = "seconds the whole run may take (default: 600)"
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message says what to do."""
+
+
+def parse_step(value: str) -> int:
+    """A step number that has content in this checkout, or a UsageError naming the available ones."""
+    available = catalog.available_steps()
+    listing = catalog.describe_steps(available)
+    try:
+        step = int(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a step number; available steps: {listing}") from None
+    if step not in catalog.TITLES:
+        raise UsageError(f"there is no step {step}: the course has steps 1-60 "
+                         f"(available here: {listing})")
+    if step not in available:
+        raise UsageError(f"step {step} ({catalog.TITLES[step]}) has no content yet; "
+                         f"available steps: {listing}")
+    return step
+
+
+def parse_steps(spec: str) -> list[int]:
+    """'7', '1-10' or '3,5,7-9' → available step numbers."""
+    steps: list[int] = []
+    for part in spec.split(","):
+        lo, _, hi = part.strip().partition("-")
+        first, last = parse_step(lo), parse_step(hi) if hi else None
+        steps += [n for n in range(first, (last or first) + 1) if n in catalog.available_steps()]
+    return sorted(set(steps))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    grade = sub.add_parser("grade", help="grade one step and print its scorecard")
+    grade.add_argument("step", help="step number, 1-60")
+    grade.add_argument("--target", default="student", help=HELP_TARGET)
+    grade.add_argument("--json", type=Path, metavar="FILE", help=HELP_JSON)
+    grade.add_argument("--lang", default="en", choices=LANGS, help=HELP_LANG)
+    grade.add_argument("--timeout", type=float, default=10.0, help=HELP_TIMEOUT)
+    grade.add_argument("--run-timeout", type=float, default=600.0, help=HELP_RUN_TIMEOUT)
+    skel = sub.add_parser("skeletons", help="check that steps/ matches what solutions/ generate")
+    skel.add_argument("--write", action="store_true", help="regenerate steps/*/ code from solutions/")
+    integ = sub.add_parser("integrity", help="solution and reference pass, skeleton and each TODO fail")
+    integ.add_argument("--steps", default=None, help="steps to check: 7, 1-10 or 3,5,7-9 (default: all)")
+    integ.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
+    return parser
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from grader import runner, targets
+    from grader.report import json as json_report
+    from grader.report import terminal
+
+    step = parse_step(args.step)
+    try:
+        target = targets.resolve(args.target, step)
+    except targets.TargetError as exc:
+        raise UsageError(str(exc)) from None
+    result = runner.run_step(runner.RunOptions(target, args.lang, args.timeout, args.run_timeout))
+    print(terminal.render(result, args.lang))
+    if args.json:
+        json_report.write(result, args.json)
+    return result.exit_code()
+
+
+def cmd_skeletons(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from grader import skeleton
+
+    problems = skeleton.inconsistent_blocks()
+    steps = [n for n in catalog.TITLES if (catalog.SOLUTIONS_DIR / catalog.step_name(n)).is_dir()]
+    for step in steps:
+        if args.write:
+            skeleton.generate(step, catalog.step_dir(step))
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                problems += skeleton.drift(step, Path(tmp))
+    for p in problems:
+        print(f"  {p}")
+    verb = "regenerated" if args.write else "checked"
+    print(f"skeletons: {len(steps)} steps {verb}, {len(problems)} problem(s)"
+          + ("" if args.write or not problems else "; run `python -m grader skeletons --write`"))
+    return 1 if problems else 0
+
+
+def cmd_integrity(args: argparse.Namespace) -> int:
+    from grader import integrity
+
+    steps = parse_steps(args.steps) if args.steps else catalog.available_steps()
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
+    return integrity.main(steps, args.jobs)
+
+
+COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,220 @@
+"""The pytest side of the grader: options, the dz/script fixtures, the grade marker,
+the Hypothesis profiles and one JSON line per test, flushed as soon as it is known.
+
+Loaded by the runner (`-p grader.plugin --noconftest`) and by the root conftest.py for
+plain `pytest steps/step07`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from grader import catalog, targets
+
+HELP_TARGET = "code to test: student, solution, reference, skeleton or a folder (default: student)"
+HELP_ROOT = "folder the target's code is loaded from (set by the runner)"
+HELP_RESULTS = "append one JSON line per event to this file (set by the runner)"
+HELP_TODO = "run only the tests marked with this TODO id, e.g. step07.2"
+HELP_STEP = "step number (default: taken from the test file's folder name)"
+HELP_PROFILE = "Hypothesis profile: grading (deterministic, the default) or dev"
+
+settings.register_profile(
+    "grading",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    max_examples=30,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+)
+settings.register_profile("dev", deadline=None, max_examples=200)
+
+_state = pytest.StashKey[dict]()
+_STEP_DIR = re.compile(r"^step(\d{2})$")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grader")
+    group.addoption("--grader-target", default="student", help=HELP_TARGET)
+    group.addoption("--grader-root", default=None, help=HELP_ROOT)
+    group.addoption("--grader-results", default=None, help=HELP_RESULTS)
+    group.addoption("--grader-todo", default=None, help=HELP_TODO)
+    group.addoption("--grader-step", type=int, default=None, help=HELP_STEP)
+    group.addoption("--grader-profile", default="grading", choices=("grading", "dev"), help=HELP_PROFILE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "grade(points, todo=None): points of a test and the TODO it checks")
+    settings.load_profile(config.getoption("--grader-profile"))
+    config.stash[_state] = {"loaded": None, "load_error": None, "current": {}}
+
+
+def _emit(config: pytest.Config, **record) -> None:
+    path = config.getoption("--grader-results")
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+            f.flush()
+
+
+def _grade_marker(item: pytest.Item) -> tuple[float, str | None]:
+    marker = item.get_closest_marker("grade")
+    if marker is None:
+        return 1.0, None
+    return float(marker.kwargs.get("points", 1)), marker.kwargs.get("todo")
+
+
+def _description(item: pytest.Item) -> str:
+    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else item.name
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    todo = config.getoption("--grader-todo")
+    if todo:
+        keep = [item for item in items if _grade_marker(item)[1] == todo]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
+def _step_of(config: pytest.Config, items: list[pytest.Item]) -> int | None:
+    step = config.getoption("--grader-step")
+    if step is None and items:
+        match = _STEP_DIR.match(Path(items[0].path).parent.name)
+        step = int(match.group(1)) if match else None
+    return step
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    config, items = session.config, session.items
+    tests = []
+    for item in items:
+        points, todo = _grade_marker(item)
+        tests.append({"nodeid": item.nodeid, "name": item.name, "description": _description(item),
+                      "points": points, "todo": todo})
+    _emit(config, event="collected", tests=tests)
+    step = _step_of(config, items)
+    if step is None or not items:
+        return
+    state = config.stash[_state]
+    kind = config.getoption("--grader-target")
+    root = config.getoption("--grader-root")
+    _emit(config, event="load_start")
+    try:
+        target_root = Path(root) if root else targets.resolve(kind, step).root
+        kind = kind if kind in targets.KINDS else "submission"
+        state["root"] = target_root
+        state["loaded"] = targets.load(kind, step, target_root)
+    except (targets.TargetError, targets.LoadError) as exc:
+        state["load_error"] = str(exc)
+    _emit(config, event="load_done", error=state["load_error"])
+
+
+def _loaded(request: pytest.FixtureRequest):
+    state = request.config.stash[_state]
+    if state["load_error"]:
+        raise targets.LoadError(state["load_error"])
+    if state["loaded"] is None:
+        raise targets.LoadError("the target was not loaded (is this a steps/stepNN test file?)")
+    return state["loaded"]
+
+
+@pytest.fixture(scope="session")
+def dz(request: pytest.FixtureRequest):
+    """The framework under test (see grader.targets for the contract)."""
+    return _loaded(request)[0]
+
+
+@pytest.fixture(scope="session")
+def script(request: pytest.FixtureRequest):
+    """The step's own module under test."""
+    return _loaded(request)[1]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    state = item.config.stash[_state]
+    state["current"] = {"outcome": "passed", "message": "", "todo": None, "start": time.perf_counter()}
+    _emit(item.config, event="start", nodeid=item.nodeid)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    current = item.config.stash[_state]["current"]
+    if call.excinfo is not None and current.get("outcome") == "passed":
+        root = item.config.stash[_state].get("root") or Path.cwd()
+        outcome, todo, message = classify(call.excinfo.value, root)
+        current.update(outcome=outcome, todo=todo, message=message)
+    return report
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem):
+    yield
+    state = item.config.stash[_state]
+    current = state["current"]
+    duration = time.perf_counter() - current.get("start", time.perf_counter())
+    _emit(item.config, event="result", nodeid=item.nodeid, outcome=current["outcome"],
+          message=current["message"], todo=current["todo"], duration=round(duration, 4))
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def classify(exc: BaseException, root: Path) -> tuple[str, str | None, str]:
+    """(outcome, TODO id or None, message) for an exception a test raised."""
+    exc = _leaf(exc)
+    text = str(exc)
+    if isinstance(exc, targets.NotApplicable):
+        return "not_applicable", None, text
+    if isinstance(exc, pytest.skip.Exception):
+        return "not_applicable", None, text
+    if isinstance(exc, (targets.LoadError, targets.MissingFile)):
+        return "error", None, text
+    found = catalog.TODO_ID.search(text)
+    if isinstance(exc, NotImplementedError) and found:
+        return "not_started", found.group(1), f"not started: {text}"
+    return "failed", None, _failure_message(exc, root)
+
+
+_FIXTURE_ARG = re.compile(r"^\s*(dz|script)=")
+_EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( explicit)? (example|test case)")
+MAX_MESSAGE = 2000
+
+
+def _example_args(note: str) -> str:
+    """'x=0.5, eps=0.1' from Hypothesis's 'Failing test case: test_f(dz=..., x=0.5, ...)' note."""
+    args = []
+    for line in note.splitlines()[1:-1]:
+        line = line.split("  #")[0].strip().rstrip(",")
+        if line and not line.startswith("#") and not _FIXTURE_ARG.match(line):
+            args.append(line)
+    return ", ".join(args) or "(none)"
+
+
+def _failure_message(exc: BaseException, root: Path) -> str:
+    parts = []
+    for note in getattr(exc, "__notes__", []) or []:
+        if _EXAMPLE_NOTE.match(note):
+            parts.append("smallest failing input: " + _example_args(note))
+        elif not note.startswith(("You can reproduce", "Explanation:", "Unreliable")):
+            parts.append(note)
+    if isinstance(exc, AssertionError):
+        parts.append(str(exc) or "assertion failed")
+    else:
+        parts.append(f"{type(exc).__name__}: {exc}")
+        where = targets.student_frame(exc, root)
+        if where:
+            parts.append(f"at {where}")
+    message = "\n".join(parts)
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "\n… (cut)"

@@ -1,0 +1,1 @@
+"""Reports: a StepResult turned into text or files. No pytest import here."""

@@ -1,0 +1,77 @@
+"""Test and step results, and how they are scored. Pure data: no pytest, no I/O.
+
+Result schema (also written by --json): each test has `status` passed|failed, the two
+values Gradescope accepts, and an `outcome` that says why:
+passed, failed, not_started (a TODO still raises NotImplementedError), error (the code
+could not be loaded), timeout, crashed (the process died), invalid (an edited test),
+not_applicable (the test does not concern this target; left out of max_score).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+OUTCOMES = (
+    "passed", "failed", "not_started", "error", "timeout", "crashed", "invalid",
+    "not_applicable",
+)
+
+
+@dataclass
+class TestResult:
+    nodeid: str
+    name: str
+    description: str
+    points: float
+    todo: str | None = None
+    outcome: str = "failed"
+    message: str = ""
+    hint: str = ""
+    duration: float = 0.0
+
+    __test__ = False  # not a pytest test class
+
+    @property
+    def applicable(self) -> bool:
+        return self.outcome != "not_applicable"
+
+    @property
+    def score(self) -> float:
+        return self.points if self.outcome == "passed" else 0.0
+
+    @property
+    def status(self) -> str:
+        return "passed" if self.outcome in ("passed", "not_applicable") else "failed"
+
+
+@dataclass
+class StepResult:
+    step: int
+    title: str
+    target: str
+    target_path: str
+    tests: list[TestResult] = field(default_factory=list)
+    elapsed: float = 0.0
+    setup_error: str = ""
+
+    @property
+    def applicable(self) -> list[TestResult]:
+        return [t for t in self.tests if t.applicable]
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.applicable)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.points for t in self.applicable)
+
+    @property
+    def all_passed(self) -> bool:
+        return not self.setup_error and all(t.outcome == "passed" for t in self.applicable)
+
+    def exit_code(self) -> int:
+        """0 all passed, 1 some failed, 2 could not grade at all."""
+        if self.setup_error:
+            return 2
+        return 0 if self.all_passed else 1

@@ -1,0 +1,208 @@
+"""The parent side: run a step's tests in a child pytest and turn its events into results.
+
+One child per run, restarted without the finished tests after a crash or a timeout, so an
+infinite loop or os._exit costs only the test that was running. The child appends JSON
+lines to a file (grader.plugin); the parent reads them as they come and owns the clocks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import catalog, hints, skeleton
+from grader.results import StepResult, TestResult
+from grader.targets import Target
+
+POLL = 0.01
+LOG_TAIL = 1500
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    target: Target
+    lang: str = "en"
+    test_timeout: float = 10.0
+    run_timeout: float = 600.0
+    todo: str | None = None
+
+
+class _Child:
+    """One child pytest process and the events it has written so far."""
+
+    def __init__(self, cmd: list[str], workdir: Path, events: Path, log: Path):
+        self.events_path = events
+        self.offset = 0
+        self.log = log.open("ab")
+        self.proc = subprocess.Popen(cmd, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True, env=_child_env())
+
+    def new_events(self) -> list[dict]:
+        if not self.events_path.exists():
+            return []
+        with self.events_path.open("rb") as f:
+            f.seek(self.offset)
+            data = f.read()
+        complete = data[: data.rfind(b"\n") + 1]
+        self.offset += len(complete)
+        return [json.loads(line) for line in complete.splitlines() if line.strip()]
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self.log.close()
+
+    def describe_exit(self) -> str:
+        code = self.proc.returncode
+        if code is not None and code < 0:
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def _command(opts: RunOptions, root: Path, events: Path, ini: Path, tests: list[str]) -> list[str]:
+    cmd = [sys.executable, "-m", "pytest", "-p", "grader.plugin", "--noconftest",
+           "-p", "no:cacheprovider", "-q", "--no-header", "-c", str(ini),
+           "--rootdir", str(catalog.REPO), "--import-mode=importlib",
+           "--grader-target", opts.target.kind, "--grader-root", str(root),
+           "--grader-results", str(events), "--grader-step", str(opts.target.step)]
+    if opts.todo:
+        cmd += ["--grader-todo", opts.todo]
+    return cmd + tests
+
+
+def run_step(opts: RunOptions) -> StepResult:
+    """Grade one step against one target."""
+    step = opts.target.step
+    result = StepResult(step, catalog.TITLES[step], opts.target.label, str(opts.target.root))
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
+        work = Path(tmp)
+        root = opts.target.root
+        if opts.target.kind == "skeleton":
+            root = work / "skeleton"
+            skeleton.generate(step, root)
+        ini = work / "pytest.ini"
+        ini.write_text("[pytest]\n")
+        run_dir = work / "run"
+        run_dir.mkdir()
+        _run_children(opts, root, work, ini, run_dir, result, started)
+    result.elapsed = time.monotonic() - started
+    _add_hints(result, opts.lang)
+    return result
+
+
+def _run_children(opts, root, work, ini, run_dir, result, started) -> None:
+    tests: dict[str, TestResult] = {}
+    pending = [str(catalog.test_file(opts.target.step))]
+    attempt = 0
+    while pending:
+        attempt += 1
+        events, log = work / f"events{attempt}.jsonl", work / f"child{attempt}.log"
+        child = _Child(_command(opts, root, events, ini, pending), run_dir, events, log)
+        stop, collected = _watch(child, opts, tests, started)
+        if not collected:
+            result.setup_error = "the tests could not be collected:\n" + _tail(log)
+            return
+        result.tests = list(tests.values())
+        if stop:
+            return
+        pending = [str(catalog.REPO / nodeid) for nodeid, t in tests.items() if t.outcome == "pending"]
+
+
+def _watch(child: _Child, opts: RunOptions, tests: dict[str, TestResult],
+           started: float) -> tuple[bool, bool]:
+    """Follow one child until it exits or is killed.
+
+    Returns (stop, collected): stop when no restart should follow, collected when the
+    child got as far as listing its tests.
+    """
+    current, current_start, load_start, collected = None, 0.0, None, bool(tests)
+    while True:
+        exited = child.proc.poll() is not None
+        for ev in child.new_events():
+            kind = ev["event"]
+            if kind == "collected":
+                collected = True
+                for t in ev["tests"]:
+                    tests.setdefault(t["nodeid"], TestResult(
+                        t["nodeid"], t["name"], t["description"], t["points"], t["todo"], outcome="pending"))
+            elif kind == "load_start":
+                load_start = time.monotonic()
+            elif kind == "load_done":
+                load_start = None
+            elif kind == "start":
+                current, current_start = ev["nodeid"], time.monotonic()
+            elif kind == "result" and ev["nodeid"] in tests:
+                t = tests[ev["nodeid"]]
+                t.outcome, t.message, t.duration = ev["outcome"], ev["message"], ev["duration"]
+                t.todo = ev["todo"] or t.todo
+                current = None
+        now = time.monotonic()
+        if exited:
+            child.kill()
+            how = child.describe_exit()
+            if load_start is not None:
+                _fail_pending(tests, "crashed", f"importing the code ended the process ({how})")
+                return True, collected
+            if current is not None:
+                _set(tests, current, "crashed", f"the test process died ({how}) while this test "
+                     f"ran; the other tests were still graded")
+                return False, collected
+            if any(t.outcome == "pending" for t in tests.values()):
+                _fail_pending(tests, "crashed", f"the test process ended early ({how})")
+            return True, collected
+        if load_start is not None and now - load_start > opts.test_timeout:
+            child.kill()
+            _fail_pending(tests, "timeout", f"importing the code did not finish within "
+                          f"{opts.test_timeout:g} s (an infinite loop at import?)")
+            return True, collected
+        if current is not None and now - current_start > opts.test_timeout:
+            child.kill()
+            _set(tests, current, "timeout", f"timed out after {opts.test_timeout:g} s "
+                 f"(an infinite loop, or a computation far slower than expected?)")
+            return False, collected
+        if now - started > opts.run_timeout:
+            child.kill()
+            _fail_pending(tests, "timeout", f"the whole run exceeded {opts.run_timeout:g} s")
+            return True, collected
+        time.sleep(POLL)
+
+
+def _set(tests: dict[str, TestResult], nodeid: str, outcome: str, message: str) -> None:
+    if nodeid in tests:
+        tests[nodeid].outcome, tests[nodeid].message = outcome, message
+
+
+def _fail_pending(tests: dict[str, TestResult], outcome: str, message: str) -> None:
+    for t in tests.values():
+        if t.outcome == "pending":
+            t.outcome, t.message = outcome, message
+
+
+def _tail(log: Path) -> str:
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return text[-LOG_TAIL:].strip() or "(no output)"
+
+
+def _add_hints(result: StepResult, lang: str) -> None:
+    table = hints.load_hints(catalog.step_dir(result.step))
+    for t in result.tests:
+        if t.outcome not in ("passed", "not_applicable"):
+            t.hint = hints.hint_for(table, t.todo, lang)
