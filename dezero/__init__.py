@@ -3,6 +3,7 @@
 Public names and module paths follow the book's package, so code written for it runs here.
 """
 
+from dezero import cuda, functions, utils  # noqa: E402  (core must be importable first)
 from dezero.core import (
     Config,
     Function,
@@ -15,7 +16,6 @@ from dezero.core import (
     test_mode,
     using_config,
 )
-from dezero import cuda, functions, utils  # noqa: E402  (core must be importable first)
 
 __all__ = [
     "Config",

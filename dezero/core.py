@@ -134,7 +134,7 @@ class Variable:
                 gxs = f.backward(*gys)
                 if not isinstance(gxs, tuple):
                     gxs = (gxs,)
-                for x, gx in zip(f.inputs, gxs):
+                for x, gx in zip(f.inputs, gxs, strict=True):
                     if x.grad is None:
                         x.grad = gx
                     else:

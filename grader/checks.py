@@ -74,7 +74,7 @@ def check_grad(dz, f, *xs, gy=None, eps=1e-4, rtol=1e-4, atol=1e-5, todo=None) -
     seed_grad(dz, y, gy)
     y.backward()
     where = f" [TODO {todo}]" if todo else ""
-    for i, (a, v) in enumerate(zip(arrays, variables)):
+    for i, (a, v) in enumerate(zip(arrays, variables, strict=True)):
         grad = grad_as_array(v)
         if grad is None:
             raise AssertionError(f"input {i}: grad is None after backward(){where}")

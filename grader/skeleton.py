@@ -134,7 +134,8 @@ def block_ids(step: int) -> list[str]:
     prefix = f"{catalog.step_name(step)}."
     ids = []
     for src in code_files(src_dir):
-        ids += [b.id for b in parse_blocks(src.read_text(encoding="utf-8"), str(src)) if b.id.startswith(prefix)]
+        blocks = parse_blocks(src.read_text(encoding="utf-8"), str(src))
+        ids += [b.id for b in blocks if b.id.startswith(prefix)]
     return ids
 
 

@@ -91,7 +91,9 @@ class ReferenceAdapter:
         for module in self._modules:
             if hasattr(module, name):
                 return getattr(module, name)
-        raise NotApplicable(f"the reference dezero has no `{name}` (it belongs to step {self._step}'s own module)")
+        raise NotApplicable(
+            f"the reference dezero has no `{name}` (it belongs to step {self._step}'s own module)"
+        )
 
     def __repr__(self) -> str:
         return "<reference dezero>"

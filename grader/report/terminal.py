@@ -29,7 +29,7 @@ def _test_lines(t: TestResult, labels: dict[str, str]) -> list[str]:
     lines = [f"  {MARKS.get(t.outcome, '????')}  {_fmt(t.score)}/{_fmt(t.points)}  {t.description}{todo}"]
     if t.outcome != "passed":
         for part in t.message.splitlines():
-            lines += textwrap.wrap(part, 96, initial_indent="         ", subsequent_indent="           ") or [""]
+            lines += textwrap.wrap(part, 96, initial_indent=" " * 9, subsequent_indent=" " * 11) or [""]
         if t.hint:
             lines += textwrap.wrap(f"{labels['hint']}: {t.hint}", 96, initial_indent="         ",
                                    subsequent_indent="           ")

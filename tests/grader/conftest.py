@@ -1,0 +1,46 @@
+"""Helpers for the grader's own tests: run the grader CLI on a submission made from a solution."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from grader import catalog
+
+
+@pytest.fixture
+def grade(tmp_path):
+    """grade(step, target, *cli_args) → (CompletedProcess, JSON report or None)."""
+
+    def run(step, target, *args, timeout=120):
+        out = tmp_path / "result.json"
+        out.unlink(missing_ok=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "grader", "grade", str(step), "--target", str(target),
+             "--json", str(out), *args],
+            capture_output=True, text=True, timeout=timeout, cwd=catalog.REPO,
+        )
+        return proc, (json.loads(out.read_text()) if out.exists() else None)
+
+    return run
+
+
+@pytest.fixture
+def submission(tmp_path):
+    """submission(step, {old: new}) → a folder holding the solution with textual edits."""
+
+    def make(step, edits=None, prepend=""):
+        src = catalog.SOLUTIONS_DIR / catalog.step_name(step)
+        dest = tmp_path / catalog.step_name(step)
+        shutil.copytree(src, dest)
+        path = dest / f"{catalog.step_name(step)}.py"
+        text = path.read_text()
+        for old, new in (edits or {}).items():
+            assert old in text, f"edit target not found: {old!r}"
+            text = text.replace(old, new, 1)
+        path.write_text(prepend + text)
+        return dest
+
+    return make
