@@ -219,15 +219,13 @@ def _operand(x, like):
     if isinstance(x, (bool, int, float, complex)):
         xp = cuda.get_array_module(like.data)
         return xp.asarray(x, dtype=np.result_type(like.dtype, x))
-    if isinstance(x, np.generic):
-        return np.asarray(x)
-    try:
-        return np.asarray(x) if isinstance(x, (list, tuple)) else _unsupported(x, like)
-    except (TypeError, ValueError):
-        return _unsupported(x, like)
-
-
-def _unsupported(x, like):
+    if isinstance(x, (np.generic, list, tuple)):
+        try:
+            array = np.asarray(x)
+        except ValueError:
+            array = None
+        if array is not None and array.dtype.kind in "biufc":
+            return array
     raise TypeError(
         f"unsupported operand types: {type(like).__name__} and {type(x).__name__} "
         f"(use a number, an ndarray or a Variable)"

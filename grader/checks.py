@@ -90,7 +90,7 @@ def _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where):
 
     def loss_at(delta):
         moved = list(arrays)
-        moved[i] = a + delta
+        moved[i] = np.asarray(a + delta)
         return _weighted_sum(dz, f, moved, gy)
 
     if a.size > DIRECTIONAL_ABOVE:
@@ -113,7 +113,7 @@ def _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where):
     tol = atol + rtol * np.abs(numeric)
     if np.all(diff <= tol):
         return
-    worst = np.unravel_index(np.argmax(diff - tol), a.shape) if a.ndim else ()
+    worst = tuple(int(i) for i in np.unravel_index(np.argmax(diff - tol), a.shape)) if a.ndim else ()
     raise AssertionError(
         f"input {i}: grad is wrong at index {worst}: backprop gives {grad[worst]:.6g}, "
         f"central difference gives {numeric[worst]:.6g} (|diff| {diff[worst]:.2g} > "

@@ -1,0 +1,36 @@
+"""The shared gradient check: passes right grads, names the worst element of wrong ones."""
+
+import numpy as np
+import pytest
+
+import dezero
+from dezero import Function
+from grader.checks import check_grad
+
+
+class WrongSquare(Function):
+    def forward(self, x):
+        return x**2
+
+    def backward(self, gy):
+        return gy * self.inputs[0] * 3  # should be 2x
+
+
+def test_right_grads_pass_for_scalar_and_tensor_outputs():
+    check_grad(dezero, lambda x: x * x, np.array(1.5))
+    check_grad(dezero, lambda x, w: x * w + x, np.arange(6.0).reshape(2, 3), np.ones((2, 3)))
+
+
+def test_wrong_grad_names_input_and_both_values():
+    with pytest.raises(AssertionError, match=r"input 0: grad is wrong at index \(1,\): backprop gives 3"):
+        check_grad(dezero, lambda x: WrongSquare()(x), np.array([0.0, 1.0]), gy=np.array([0.0, 1.0]))
+
+
+def test_big_inputs_are_checked_along_a_direction():
+    with pytest.raises(AssertionError, match="along a random direction"):
+        check_grad(dezero, lambda x: WrongSquare()(x), np.linspace(-1, 1, 300))
+
+
+def test_todo_id_is_named_in_the_failure():
+    with pytest.raises(AssertionError, match=r"\[TODO step07\.1\]"):
+        check_grad(dezero, lambda x: WrongSquare()(x), np.array(1.0), todo="step07.1")
