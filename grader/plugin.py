@@ -216,5 +216,5 @@ def _failure_message(exc: BaseException, root: Path) -> str:
         where = targets.student_frame(exc, root)
         if where:
             parts.append(f"at {where}")
-    message = "\n".join(parts)
+    message = "\n".join(line for part in parts for line in part.splitlines() if line.strip())
     return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "\n… (cut)"

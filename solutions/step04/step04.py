@@ -7,7 +7,9 @@ class Variable:
     """A box around an ndarray, kept in the attribute `data`."""
 
     def __init__(self, data: np.ndarray) -> None:
+        # SOLUTION(step01.1): Keep the given data in the attribute data.
         self.data = data
+        # END SOLUTION
 
 
 class Function:
