@@ -1,0 +1,157 @@
+"""Step 9: friendlier functions: square()/exp() helpers, a default grad, ndarray-only data."""
+
+import numpy as np
+
+
+class Variable:
+    """A box around an ndarray that remembers the function that made it (its creator).
+
+    Added in step 9: data must be an ndarray (or None), so every Variable behaves the same.
+    """
+
+    def __init__(self, data: np.ndarray | None) -> None:
+        # SOLUTION(step09.1): Reject data that is neither an ndarray nor None with a TypeError.
+        if data is not None:
+            if not isinstance(data, np.ndarray):
+                raise TypeError(f"{type(data)} is not supported")
+        # END SOLUTION
+        # SOLUTION(step01.1): Keep the given data in the attribute data.
+        self.data = data
+        # END SOLUTION
+        self.grad = None
+        self.creator = None
+
+    def set_creator(self, func: "Function") -> None:
+        """Added in step 7: record the function that produced this variable."""
+        # SOLUTION(step07.1): Remember func as the creator of this variable.
+        self.creator = func
+        # END SOLUTION
+
+    def backward(self) -> None:
+        """Pass self.grad back through every function upstream, one at a time.
+
+        Added in step 9: with no grad set, backprop starts from dy/dy = 1 (ones shaped like data).
+        """
+        # SOLUTION(step09.2): Start from a grad of ones, shaped like data, when none is set.
+        if self.grad is None:
+            self.grad = np.ones_like(self.data)
+        # END SOLUTION
+
+        funcs = [self.creator]
+        while funcs:
+            # SOLUTION(step08.1): Pop a function, pass its output grad to its input, queue the next.
+            f = funcs.pop()
+            x, y = f.input, f.output
+            x.grad = f.backward(y.grad)
+            if x.creator is not None:
+                funcs.append(x.creator)
+            # END SOLUTION
+
+
+def as_array(x) -> np.ndarray:
+    """Turn a numpy scalar into a 0-d ndarray; an ndarray comes back unchanged.
+
+    Added in step 9: numpy returns scalars (np.float64) for 0-d input, as in np.array(1.0) ** 2.
+    """
+    # SOLUTION(step09.3): Wrap a scalar in an ndarray and return anything else as it is.
+    if np.isscalar(x):
+        return np.array(x)
+    return x
+    # END SOLUTION
+
+
+class Function:
+    """Base class of functions: forward maps ndarrays forward, backward maps gradients back.
+
+    Added in step 9: the output data goes through as_array, so it is always an ndarray.
+    """
+
+    def __call__(self, input: Variable) -> Variable:
+        x = input.data
+        y = self.forward(x)
+        output = Variable(as_array(y))
+        # SOLUTION(step07.3): Make this function the output's creator; keep input and output.
+        output.set_creator(self)
+        self.input = input
+        self.output = output
+        # END SOLUTION
+        return output
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}.backward is not defined")
+
+
+class Square(Function):
+    """y = x ** 2; dy/dx = 2x."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x**2
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """Added in step 6: gx = 2x * gy, with x read from the kept input."""
+        # SOLUTION(step06.2): Return the gradient of the input: 2x times gy.
+        x = self.input.data
+        gx = 2 * x * gy
+        return gx
+        # END SOLUTION
+
+
+class Exp(Function):
+    """y = exp(x); dy/dx = exp(x)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(x)
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """Added in step 6: gx = exp(x) * gy, with x read from the kept input."""
+        # SOLUTION(step06.3): Return the gradient of the input: exp(x) times gy.
+        x = self.input.data
+        gx = np.exp(x) * gy
+        return gx
+        # END SOLUTION
+
+
+def square(x: Variable) -> Variable:
+    """Added in step 9: square(x) instead of Square()(x)."""
+    # SOLUTION(step09.4): Apply a new Square function to x and return its output.
+    return Square()(x)
+    # END SOLUTION
+
+
+def exp(x: Variable) -> Variable:
+    """Added in step 9: exp(x) instead of Exp()(x)."""
+    # SOLUTION(step09.5): Apply a new Exp function to x and return its output.
+    return Exp()(x)
+    # END SOLUTION
+
+
+def numerical_diff(f, x: Variable, eps: float = 1e-4) -> np.ndarray:
+    """Central difference: (f(x + eps) - f(x - eps)) / 2eps.
+
+    Added in step 4. Changed in step 9: x.data - eps is a numpy scalar when x is 0-d,
+    and Variable now rejects scalars, so the shifted data goes through as_array.
+    """
+    # SOLUTION(step09.6): Return the central difference of f at x, also for a 0-d x.
+    x0 = Variable(as_array(x.data - eps))
+    x1 = Variable(as_array(x.data + eps))
+    y0 = f(x0)
+    y1 = f(x1)
+    return (y1.data - y0.data) / (2 * eps)
+    # END SOLUTION
+
+
+if __name__ == "__main__":
+    x = Variable(np.array(0.5))
+    y = square(exp(square(x)))
+    y.backward()
+    print(x.grad)
+
+    x = Variable(np.array(1.0))  # OK
+    x = Variable(None)  # OK
+    try:
+        x = Variable(1.0)  # the book's script stops here with this TypeError
+    except TypeError as e:
+        print(f"TypeError: {e}")

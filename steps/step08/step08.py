@@ -1,0 +1,106 @@
+"""Step 8: backprop with a loop instead of recursion."""
+
+import numpy as np
+
+
+class Variable:
+    """A box around an ndarray that remembers the function that made it (its creator).
+
+    Added in step 7: `creator` links the graph, and backward walks it back to the input.
+    """
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data = data
+        self.grad = None
+        self.creator = None
+
+    def set_creator(self, func: "Function") -> None:
+        """Added in step 7: record the function that produced this variable."""
+        self.creator = func
+
+    def backward(self) -> None:
+        """Pass self.grad back through every function upstream, one at a time.
+
+        Added in step 8: a loop over a work list of functions replaces the recursion,
+        so a long chain cannot hit Python's recursion limit.
+        """
+        funcs = [self.creator]
+        while funcs:
+            # TODO(step08.1): Pop a function, pass its output grad to its input, queue the next.
+            raise NotImplementedError("TODO(step08.1): pop a function, pass its output grad to its input, queue the next")
+            # END TODO(step08.1)
+
+
+class Function:
+    """Base class of functions: forward maps ndarrays forward, backward maps gradients back.
+
+    Added in step 7: the call links its output to the function, so the graph is recorded.
+    """
+
+    def __call__(self, input: Variable) -> Variable:
+        x = input.data
+        y = self.forward(x)
+        output = Variable(y)
+        output.set_creator(self)
+        self.input = input
+        self.output = output
+        return output
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}.backward is not defined")
+
+
+class Square(Function):
+    """y = x ** 2; dy/dx = 2x."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x**2
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """Added in step 6: gx = 2x * gy, with x read from the kept input."""
+        x = self.input.data
+        gx = 2 * x * gy
+        return gx
+
+
+class Exp(Function):
+    """y = exp(x); dy/dx = exp(x)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(x)
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """Added in step 6: gx = exp(x) * gy, with x read from the kept input."""
+        x = self.input.data
+        gx = np.exp(x) * gy
+        return gx
+
+
+def numerical_diff(f, x: Variable, eps: float = 1e-4) -> np.ndarray:
+    """Central difference: (f(x + eps) - f(x - eps)) / 2eps.
+
+    Added in step 4: it checks the gradients that backprop computes from here on.
+    """
+    x0 = Variable(x.data - eps)
+    x1 = Variable(x.data + eps)
+    y0 = f(x0)
+    y1 = f(x1)
+    return (y1.data - y0.data) / (2 * eps)
+
+
+if __name__ == "__main__":
+    A = Square()
+    B = Exp()
+    C = Square()
+
+    x = Variable(np.array(0.5))
+    a = A(x)
+    b = B(a)
+    y = C(b)
+
+    y.grad = np.array(1.0)
+    y.backward()
+    print(x.grad)

@@ -1,0 +1,150 @@
+"""Step 10: unit tests for square, with a gradient check against numerical_diff."""
+
+import unittest
+
+import numpy as np
+
+
+class Variable:
+    """A box around an ndarray that remembers the function that made it (its creator).
+
+    Added in step 9: data must be an ndarray (or None), so every Variable behaves the same.
+    """
+
+    def __init__(self, data: np.ndarray | None) -> None:
+        if data is not None:
+            if not isinstance(data, np.ndarray):
+                raise TypeError(f"{type(data)} is not supported")
+        self.data = data
+        self.grad = None
+        self.creator = None
+
+    def set_creator(self, func: "Function") -> None:
+        """Added in step 7: record the function that produced this variable."""
+        self.creator = func
+
+    def backward(self) -> None:
+        """Pass self.grad back through every function upstream, one at a time.
+
+        Added in step 9: with no grad set, backprop starts from dy/dy = 1 (ones shaped like data).
+        """
+        if self.grad is None:
+            self.grad = np.ones_like(self.data)
+
+        funcs = [self.creator]
+        while funcs:
+            f = funcs.pop()
+            x, y = f.input, f.output
+            x.grad = f.backward(y.grad)
+            if x.creator is not None:
+                funcs.append(x.creator)
+
+
+def as_array(x) -> np.ndarray:
+    """Turn a numpy scalar into a 0-d ndarray; an ndarray comes back unchanged.
+
+    Added in step 9: numpy returns scalars (np.float64) for 0-d input, as in np.array(1.0) ** 2.
+    """
+    if np.isscalar(x):
+        return np.array(x)
+    return x
+
+
+class Function:
+    """Base class of functions: forward maps ndarrays forward, backward maps gradients back.
+
+    Added in step 9: the output data goes through as_array, so it is always an ndarray.
+    """
+
+    def __call__(self, input: Variable) -> Variable:
+        x = input.data
+        y = self.forward(x)
+        output = Variable(as_array(y))
+        output.set_creator(self)
+        self.input = input
+        self.output = output
+        return output
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}.backward is not defined")
+
+
+class Square(Function):
+    """y = x ** 2; dy/dx = 2x."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x**2
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """Added in step 6: gx = 2x * gy, with x read from the kept input."""
+        x = self.input.data
+        gx = 2 * x * gy
+        return gx
+
+
+class Exp(Function):
+    """y = exp(x); dy/dx = exp(x)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(x)
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """Added in step 6: gx = exp(x) * gy, with x read from the kept input."""
+        x = self.input.data
+        gx = np.exp(x) * gy
+        return gx
+
+
+def square(x: Variable) -> Variable:
+    """Added in step 9: square(x) instead of Square()(x)."""
+    return Square()(x)
+
+
+def exp(x: Variable) -> Variable:
+    """Added in step 9: exp(x) instead of Exp()(x)."""
+    return Exp()(x)
+
+
+def numerical_diff(f, x: Variable, eps: float = 1e-4) -> np.ndarray:
+    """Central difference: (f(x + eps) - f(x - eps)) / 2eps.
+
+    Added in step 4. Changed in step 9: x.data - eps is a numpy scalar when x is 0-d,
+    and Variable now rejects scalars, so the shifted data goes through as_array.
+    """
+    x0 = Variable(as_array(x.data - eps))
+    x1 = Variable(as_array(x.data + eps))
+    y0 = f(x0)
+    y1 = f(x1)
+    return (y1.data - y0.data) / (2 * eps)
+
+
+class SquareTest(unittest.TestCase):
+    """Added in step 10: unit tests of square; `python step10.py` runs them."""
+
+    def test_forward(self) -> None:
+        """square(2.0) is 4.0."""
+        # TODO(step10.1): Check that square of 2.0 gives 4.0.
+        raise NotImplementedError("TODO(step10.1): check that square of 2.0 gives 4.0")
+        # END TODO(step10.1)
+
+    def test_backward(self) -> None:
+        """The derivative of square at 3.0 is 6.0."""
+        # TODO(step10.2): Check that backward through square at 3.0 gives a grad of 6.0.
+        raise NotImplementedError("TODO(step10.2): check that backward through square at 3.0 gives a grad of 6.0")
+        # END TODO(step10.2)
+
+    def test_gradient_check(self) -> None:
+        """Backprop through square agrees with numerical_diff at a random point.
+
+        The book draws x with np.random.rand(1); a seeded generator makes every run the same.
+        """
+        # TODO(step10.3): Check that backprop agrees with numerical_diff at a random x.
+        raise NotImplementedError("TODO(step10.3): check that backprop agrees with numerical_diff at a random x")
+        # END TODO(step10.3)
+
+
+if __name__ == "__main__":
+    unittest.main()
