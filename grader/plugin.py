@@ -50,7 +50,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "grade(points, todo=None): points of a test and the TODO it checks")
+    config.addinivalue_line(
+        "markers",
+        "grade(points, todo=None, reference=True): points of a test, the TODO it checks, and "
+        "reference=False for a test of a step-only API (not applicable on the reference)",
+    )
     settings.load_profile(config.getoption("--grader-profile"))
     config.stash[_state] = {"loaded": None, "load_error": None, "current": {}}
 
@@ -142,6 +146,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[_state]
     state["current"] = {"outcome": "passed", "message": "", "todo": None, "start": time.perf_counter()}
     _emit(item.config, event="start", nodeid=item.nodeid)
+    marker = item.get_closest_marker("grade")
+    on_reference = item.config.getoption("--grader-target") == "reference"
+    if marker and marker.kwargs.get("reference") is False and on_reference:
+        raise targets.NotApplicable("it checks the step's own API, which the reference does not have")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -22,7 +22,7 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
-        # SOLUTION(step02.1): Unwrap the input, run forward and wrap the result in a Variable.
+        # SOLUTION(step02.1): Unwrap the input, call forward and wrap the result.
         x = input.data
         y = self.forward(x)
         output = Variable(y)

@@ -20,8 +20,8 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
-        # TODO(step02.1): Unwrap the input, run forward and wrap the result in a Variable.
-        raise NotImplementedError("TODO(step02.1): unwrap the input, run forward and wrap the result in a Variable")
+        # TODO(step02.1): Unwrap the input, call forward and wrap the result.
+        raise NotImplementedError("TODO(step02.1): unwrap the input, call forward and wrap the result")
         # END TODO(step02.1)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
