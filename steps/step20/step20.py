@@ -1,0 +1,263 @@
+"""Step 20: operator overloading (1): a * b + c builds the graph of mul and add."""
+
+import contextlib
+import heapq
+import weakref
+from itertools import count
+
+import numpy as np
+
+
+class Config:
+    """Added in step 18: global switches. enable_backprop=False records no graph."""
+
+    enable_backprop = True
+
+
+@contextlib.contextmanager
+def using_config(name: str, value):
+    """Added in step 18: set Config.<name> inside a with block, restore it afterwards."""
+    old_value = getattr(Config, name)
+    setattr(Config, name, value)
+    try:
+        yield
+    finally:
+        setattr(Config, name, old_value)
+
+
+def no_grad():
+    """Added in step 18: `with no_grad():` runs a block without recording the graph."""
+    return using_config("enable_backprop", False)
+
+
+class Variable:
+    """A box around an ndarray that remembers the function that made it (its creator).
+
+    Added in step 19: a name, and shape/ndim/size/dtype/len/repr as numpy has them.
+    """
+
+    def __init__(self, data: np.ndarray | None, name: str | None = None) -> None:
+        if data is not None:
+            if not isinstance(data, np.ndarray):
+                raise TypeError(f"{type(data)} is not supported")
+        self.data = data
+        self.name = name
+        self.grad = None
+        self.creator = None
+        self.generation = 0
+
+    @property
+    def shape(self) -> tuple:
+        """The shape of data, read as x.shape (no parentheses: a property)."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions of data."""
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """The number of elements of data."""
+        return self.data.size
+
+    @property
+    def dtype(self):
+        """The data type of data."""
+        return self.data.dtype
+
+    def __len__(self) -> int:
+        """len(x): the length of the first axis, as len() of an ndarray."""
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        """variable([1 2 3]); lines after the first are indented under the first."""
+        if self.data is None:
+            return "variable(None)"
+        p = str(self.data).replace("\n", "\n" + " " * 9)
+        return "variable(" + p + ")"
+
+    def __add__(self, other: "Variable") -> "Variable":
+        """Added in step 20: x + y calls add(x, y)."""
+        # TODO(step20.1): Return the output of add for self and other.
+        raise NotImplementedError("TODO(step20.1): return the output of add for self and other")
+        # END TODO(step20.1)
+
+    def __mul__(self, other: "Variable") -> "Variable":
+        """Added in step 20: x * y calls mul(x, y)."""
+        # TODO(step20.2): Return the output of mul for self and other.
+        raise NotImplementedError("TODO(step20.2): return the output of mul for self and other")
+        # END TODO(step20.2)
+
+    def set_creator(self, func: "Function") -> None:
+        """Record the function that produced this variable.
+
+        Changed in step 16: a variable is one generation younger than its creator.
+        """
+        self.creator = func
+        self.generation = func.generation + 1
+
+    def cleargrad(self) -> None:
+        """Added in step 14: forget the grad, so a new computation starts from zero."""
+        self.grad = None
+
+    def backward(self, retain_grad: bool = False) -> None:
+        """Pass grads back through every function upstream.
+
+        Changed in step 18: unless retain_grad is True, only the inputs of the graph keep
+        their grads; intermediate grads are dropped as soon as they have been used.
+
+        Changed in step 16: the function of the highest generation goes first, so a
+        function runs only after every function that uses its outputs has run.
+        The pending functions sit in a heap: no sorting of the whole list at each insertion.
+        """
+        if self.grad is None:
+            self.grad = np.ones_like(self.data)
+
+        funcs = []
+        seen = set()
+        order = count()  # breaks ties between equal generations
+
+        def add_func(f: "Function") -> None:
+            if f not in seen:
+                seen.add(f)
+                heapq.heappush(funcs, (-f.generation, next(order), f))
+
+        add_func(self.creator)
+        while funcs:
+            f = heapq.heappop(funcs)[2]
+            gys = [output().grad for output in f.outputs]
+            gxs = f.backward(*gys)
+            if not isinstance(gxs, tuple):
+                gxs = (gxs,)
+            for x, gx in zip(f.inputs, gxs):
+                if x.grad is None:
+                    x.grad = gx
+                else:
+                    x.grad = x.grad + gx  # a new array, not +=: gx may be another grad object
+                if x.creator is not None:
+                    add_func(x.creator)
+            if not retain_grad:
+                for y in f.outputs:
+                    y().grad = None
+
+
+def as_array(x) -> np.ndarray:
+    """Turn a numpy scalar into a 0-d ndarray; an ndarray comes back unchanged."""
+    if np.isscalar(x):
+        return np.array(x)
+    return x
+
+
+class Function:
+    """Base class of functions.
+
+    f(x0, x1) with Variables as separate arguments; forward(x0, x1) may return one
+    ndarray or a tuple; one output comes back bare, several as a list.
+    Outputs are held by weakref so a graph frees itself.
+    Changed in step 18: nothing is recorded while Config.enable_backprop is False.
+    """
+
+    def __call__(self, *inputs: Variable):
+        xs = [x.data for x in inputs]
+        ys = self.forward(*xs)
+        if not isinstance(ys, tuple):
+            ys = (ys,)
+        outputs = [Variable(as_array(y)) for y in ys]
+        if Config.enable_backprop:
+            self.generation = max(x.generation for x in inputs)
+            for output in outputs:
+                output.set_creator(self)
+            self.inputs = inputs
+            # A strong reference here would make a cycle (function -> output -> creator):
+            # the graph would then wait for the garbage collector instead of dying at once.
+            self.outputs = [weakref.ref(output) for output in outputs]
+        return outputs if len(outputs) > 1 else outputs[0]
+
+    def forward(self, *xs: np.ndarray):
+        raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
+
+    def backward(self, *gys):
+        raise NotImplementedError(f"{type(self).__name__}.backward is not defined")
+
+
+class Add(Function):
+    """y = x0 + x1."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        y = x0 + x1
+        return y
+
+    def backward(self, gy: np.ndarray) -> tuple:
+        """Added in step 13: d(x0 + x1)/dx0 = d(x0 + x1)/dx1 = 1, so both get gy."""
+        return gy, gy
+
+
+def add(x0: Variable, x1: Variable) -> Variable:
+    """Added in step 12: add(x0, x1) instead of Add()(x0, x1)."""
+    return Add()(x0, x1)
+
+
+class Mul(Function):
+    """y = x0 * x1. Added in step 20."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        return x0 * x1
+
+    def backward(self, gy: np.ndarray) -> tuple:
+        """dy/dx0 = x1 and dy/dx1 = x0: each input's grad is gy times the other input."""
+        # TODO(step20.3): Return gy times x1 for x0 and gy times x0 for x1.
+        raise NotImplementedError("TODO(step20.3): return gy times x1 for x0 and gy times x0 for x1")
+        # END TODO(step20.3)
+
+
+def mul(x0: Variable, x1: Variable) -> Variable:
+    """Added in step 20: mul(x0, x1) instead of Mul()(x0, x1)."""
+    return Mul()(x0, x1)
+
+
+class Square(Function):
+    """y = x ** 2; dy/dx = 2x."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x**2
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """The input is the first element of self.inputs."""
+        x = self.inputs[0].data
+        return 2 * x * gy
+
+
+class Exp(Function):
+    """y = exp(x); dy/dx = exp(x)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(x)
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """The input is the first element of self.inputs."""
+        x = self.inputs[0].data
+        return np.exp(x) * gy
+
+
+def square(x: Variable) -> Variable:
+    """Added in step 9: square(x) instead of Square()(x)."""
+    return Square()(x)
+
+
+def exp(x: Variable) -> Variable:
+    """Added in step 9: exp(x) instead of Exp()(x)."""
+    return Exp()(x)
+
+
+if __name__ == "__main__":
+    a = Variable(np.array(3.0))
+    b = Variable(np.array(2.0))
+    c = Variable(np.array(1.0))
+
+    y = a * b + c
+    y.backward()
+
+    print(y)
+    print(a.grad)
+    print(b.grad)
