@@ -126,3 +126,6 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `python -m grader grade 7 | head`
+        sys.stderr.close()
+        return 1

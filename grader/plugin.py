@@ -80,6 +80,12 @@ def _description(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    step_dirs = {Path(i.path).parent.name for i in items if _STEP_DIR.match(Path(i.path).parent.name)}
+    if len(step_dirs) > 1:
+        raise pytest.UsageError(
+            f"one step at a time: each step loads its own code, but these tests span "
+            f"{', '.join(sorted(step_dirs))}. Run `pytest steps/step07` (or python -m grader grade 7)."
+        )
     todo = config.getoption("--grader-todo")
     if todo:
         keep = [item for item in items if _grade_marker(item)[1] == todo]
