@@ -12,7 +12,7 @@ from grader.strategies import arrays
 @example(a=np.array(1.0))
 @example(a=np.array(10))
 def test_variable_keeps_given_array(dz, a):
-    """Variable(a).data is the very ndarray a, of any shape and dtype (the book's 1.0 included)."""
+    """Variable(a).data is the very ndarray a, whatever its shape (the book's 1.0 included)."""
     x = dz.Variable(a)
     assert x.data is a, (
         f"Variable(a).data should be the ndarray that was passed in; got {x.data!r} for a={a!r}"

@@ -14,7 +14,7 @@ def _probe_class(dz):
     class Probe(dz.Function):
         def forward(self, x):
             self.received = x
-            self.returned = x * 3.0 + 1.0
+            self.returned = np.array([7.0, -7.0])  # outside every input range, so never x itself
             return self.returned
 
     return Probe

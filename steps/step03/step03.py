@@ -62,12 +62,6 @@ def f(x: Variable) -> Variable:
 
 
 if __name__ == "__main__":
-    A = Square()
-    B = Exp()
-    C = Square()
-
     x = Variable(np.array(0.5))
-    a = A(x)
-    b = B(a)
-    y = C(b)
+    y = f(x)
     print(y.data)
