@@ -36,14 +36,18 @@ class Square(Function):
     """y = x ** 2"""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        # SOLUTION(step02.2): Return the square of x.
         return x**2
+        # END SOLUTION
 
 
 class Exp(Function):
     """y = exp(x)"""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        # SOLUTION(step03.1): Return e raised to the power x, elementwise.
         return np.exp(x)
+        # END SOLUTION
 
 
 def numerical_diff(f, x: Variable, eps: float = 1e-4) -> np.ndarray:
@@ -62,10 +66,12 @@ def numerical_diff(f, x: Variable, eps: float = 1e-4) -> np.ndarray:
 
 def f(x: Variable) -> Variable:
     """The chain of step 3: square → exp → square."""
+    # SOLUTION(step03.2): Chain Square, Exp and Square on x and return the result.
     A = Square()
     B = Exp()
     C = Square()
     return C(B(A(x)))
+    # END SOLUTION
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ class Function:
         x = input.data
         y = self.forward(x)
         output = Variable(y)
-        # SOLUTION(step07.3): Make this function the output's creator; keep input and output.
+        # SOLUTION(step07.3): Link the output to this function; keep input and output.
         output.set_creator(self)
         self.input = input
         self.output = output
@@ -64,7 +64,9 @@ class Square(Function):
     """y = x ** 2; dy/dx = 2x."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        # SOLUTION(step02.2): Return the square of x.
         return x**2
+        # END SOLUTION
 
     def backward(self, gy: np.ndarray) -> np.ndarray:
         """Added in step 6: gx = 2x * gy, with x read from the kept input."""
@@ -79,7 +81,9 @@ class Exp(Function):
     """y = exp(x); dy/dx = exp(x)."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        # SOLUTION(step03.1): Return e raised to the power x, elementwise.
         return np.exp(x)
+        # END SOLUTION
 
     def backward(self, gy: np.ndarray) -> np.ndarray:
         """Added in step 6: gx = exp(x) * gy, with x read from the kept input."""

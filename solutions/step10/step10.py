@@ -12,7 +12,7 @@ class Variable:
     """
 
     def __init__(self, data: np.ndarray | None) -> None:
-        # SOLUTION(step09.1): Reject data that is neither an ndarray nor None with a TypeError.
+        # SOLUTION(step09.1): Reject data that is not an ndarray or None (TypeError).
         if data is not None:
             if not isinstance(data, np.ndarray):
                 raise TypeError(f"{type(data)} is not supported")
@@ -34,14 +34,14 @@ class Variable:
 
         Added in step 9: with no grad set, backprop starts from dy/dy = 1 (ones shaped like data).
         """
-        # SOLUTION(step09.2): Start from a grad of ones, shaped like data, when none is set.
+        # SOLUTION(step09.2): Start from a grad of ones when no grad is set.
         if self.grad is None:
             self.grad = np.ones_like(self.data)
         # END SOLUTION
 
         funcs = [self.creator]
         while funcs:
-            # SOLUTION(step08.1): Pop a function, pass its output grad to its input, queue the next.
+            # SOLUTION(step08.1): Pop a function, set its input's grad, queue the next.
             f = funcs.pop()
             x, y = f.input, f.output
             x.grad = f.backward(y.grad)
@@ -72,7 +72,7 @@ class Function:
         x = input.data
         y = self.forward(x)
         output = Variable(as_array(y))
-        # SOLUTION(step07.3): Make this function the output's creator; keep input and output.
+        # SOLUTION(step07.3): Link the output to this function; keep input and output.
         output.set_creator(self)
         self.input = input
         self.output = output
@@ -90,7 +90,9 @@ class Square(Function):
     """y = x ** 2; dy/dx = 2x."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        # SOLUTION(step02.2): Return the square of x.
         return x**2
+        # END SOLUTION
 
     def backward(self, gy: np.ndarray) -> np.ndarray:
         """Added in step 6: gx = 2x * gy, with x read from the kept input."""
@@ -105,7 +107,9 @@ class Exp(Function):
     """y = exp(x); dy/dx = exp(x)."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        # SOLUTION(step03.1): Return e raised to the power x, elementwise.
         return np.exp(x)
+        # END SOLUTION
 
     def backward(self, gy: np.ndarray) -> np.ndarray:
         """Added in step 6: gx = exp(x) * gy, with x read from the kept input."""
@@ -159,7 +163,7 @@ class SquareTest(unittest.TestCase):
 
     def test_backward(self) -> None:
         """The derivative of square at 3.0 is 6.0."""
-        # SOLUTION(step10.2): Check that backward through square at 3.0 gives a grad of 6.0.
+        # SOLUTION(step10.2): Check that the grad of square at 3.0 is 6.0.
         x = Variable(np.array(3.0))
         y = square(x)
         y.backward()
@@ -172,7 +176,7 @@ class SquareTest(unittest.TestCase):
 
         The book draws x with np.random.rand(1); a seeded generator makes every run the same.
         """
-        # SOLUTION(step10.3): Check that backprop agrees with numerical_diff at a random x.
+        # SOLUTION(step10.3): Check backprop against numerical_diff at a random x.
         rng = np.random.default_rng(0)
         x = Variable(rng.random(1))
         y = square(x)

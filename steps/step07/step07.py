@@ -40,8 +40,8 @@ class Function:
         x = input.data
         y = self.forward(x)
         output = Variable(y)
-        # TODO(step07.3): Make this function the output's creator; keep input and output.
-        raise NotImplementedError("TODO(step07.3): make this function the output's creator; keep input and output")
+        # TODO(step07.3): Link the output to this function; keep input and output.
+        raise NotImplementedError("TODO(step07.3): link the output to this function; keep input and output")
         # END TODO(step07.3)
         return output
 

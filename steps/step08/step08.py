@@ -26,8 +26,8 @@ class Variable:
         """
         funcs = [self.creator]
         while funcs:
-            # TODO(step08.1): Pop a function, pass its output grad to its input, queue the next.
-            raise NotImplementedError("TODO(step08.1): pop a function, pass its output grad to its input, queue the next")
+            # TODO(step08.1): Pop a function, set its input's grad, queue the next.
+            raise NotImplementedError("TODO(step08.1): pop a function, set its input's grad, queue the next")
             # END TODO(step08.1)
 
 

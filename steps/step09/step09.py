@@ -10,8 +10,8 @@ class Variable:
     """
 
     def __init__(self, data: np.ndarray | None) -> None:
-        # TODO(step09.1): Reject data that is neither an ndarray nor None with a TypeError.
-        raise NotImplementedError("TODO(step09.1): reject data that is neither an ndarray nor None with a TypeError")
+        # TODO(step09.1): Reject data that is not an ndarray or None (TypeError).
+        raise NotImplementedError("TODO(step09.1): reject data that is not an ndarray or None (TypeError)")
         # END TODO(step09.1)
         self.data = data
         self.grad = None
@@ -26,8 +26,8 @@ class Variable:
 
         Added in step 9: with no grad set, backprop starts from dy/dy = 1 (ones shaped like data).
         """
-        # TODO(step09.2): Start from a grad of ones, shaped like data, when none is set.
-        raise NotImplementedError("TODO(step09.2): start from a grad of ones, shaped like data, when none is set")
+        # TODO(step09.2): Start from a grad of ones when no grad is set.
+        raise NotImplementedError("TODO(step09.2): start from a grad of ones when no grad is set")
         # END TODO(step09.2)
 
         funcs = [self.creator]

@@ -132,8 +132,8 @@ class SquareTest(unittest.TestCase):
 
     def test_backward(self) -> None:
         """The derivative of square at 3.0 is 6.0."""
-        # TODO(step10.2): Check that backward through square at 3.0 gives a grad of 6.0.
-        raise NotImplementedError("TODO(step10.2): check that backward through square at 3.0 gives a grad of 6.0")
+        # TODO(step10.2): Check that the grad of square at 3.0 is 6.0.
+        raise NotImplementedError("TODO(step10.2): check that the grad of square at 3.0 is 6.0")
         # END TODO(step10.2)
 
     def test_gradient_check(self) -> None:
@@ -141,8 +141,8 @@ class SquareTest(unittest.TestCase):
 
         The book draws x with np.random.rand(1); a seeded generator makes every run the same.
         """
-        # TODO(step10.3): Check that backprop agrees with numerical_diff at a random x.
-        raise NotImplementedError("TODO(step10.3): check that backprop agrees with numerical_diff at a random x")
+        # TODO(step10.3): Check backprop against numerical_diff at a random x.
+        raise NotImplementedError("TODO(step10.3): check backprop against numerical_diff at a random x")
         # END TODO(step10.3)
 
 
