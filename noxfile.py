@@ -95,6 +95,23 @@ def integrity(session: nox.Session) -> None:
     session.run(course_python(session), "-m", "grader", "integrity", *session.posargs, external=True)
 
 
+OFFICIAL_ENV = ROOT / ".nox" / "bench-official"
+
+
+@nox.session(venv_backend="none", default=False)
+def bench(session: nox.Session) -> None:
+    """Time the reference against PyPI's dezero 0.0.13 and a numpy floor; print ratios."""
+    python = course_python(session)
+    official = OFFICIAL_ENV / "bin" / "python"
+    if not official.exists():
+        session.run(sys.executable, "-m", "venv", str(OFFICIAL_ENV), external=True)
+        session.run(str(official), "-m", "pip", "install", "-q", "dezero==0.0.13", "numpy==2.4.6",
+                    "matplotlib", "pillow", external=True)
+    env = {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}  # benchmarks only, never in tests
+    session.run(python, "bench/run.py", "--official-python", str(official), *session.posargs,
+                external=True, env=env)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff over the grader, the reference, the solutions and the tests."""

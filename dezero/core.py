@@ -127,23 +127,23 @@ class Variable:
 
         if self.creator is not None:
             add_func(self.creator)
-        while funcs:
-            f = heapq.heappop(funcs)[2]
-            gys = [output().grad for output in f.outputs]
-            with using_config("enable_backprop", create_graph):
-                gxs = f.backward(*gys)
+        # The graph of the backward pass itself is recorded only when create_graph is set.
+        old_mode, Config.enable_backprop = Config.enable_backprop, create_graph
+        try:
+            while funcs:
+                f = heapq.heappop(funcs)[2]
+                gxs = f.backward(*[output().grad for output in f.outputs])
                 if not isinstance(gxs, tuple):
                     gxs = (gxs,)
                 for x, gx in zip(f.inputs, gxs, strict=True):
-                    if x.grad is None:
-                        x.grad = gx
-                    else:
-                        x.grad = x.grad + gx
+                    x.grad = gx if x.grad is None else x.grad + gx
                     if x.creator is not None:
                         add_func(x.creator)
-            if not retain_grad:
-                for y in f.outputs:
-                    y().grad = None
+                if not retain_grad:
+                    for y in f.outputs:
+                        y().grad = None
+        finally:
+            Config.enable_backprop = old_mode
 
     def unchain_backward(self):
         """Cut the whole graph behind this variable (truncated backprop)."""
@@ -208,6 +208,10 @@ def as_variable(obj):
     return obj if isinstance(obj, Variable) else Variable(obj)
 
 
+_PYTHON_SCALARS = (bool, int, float, complex)
+_WEAK_DTYPES = {}  # (array dtype, Python scalar type) -> result dtype under NEP 50
+
+
 def _operand(x, like):
     """Make the other operand of an arithmetic op into an array.
 
@@ -216,9 +220,13 @@ def _operand(x, like):
     """
     if isinstance(x, (Variable, *array_types)):
         return x
-    if isinstance(x, (bool, int, float, complex)):
-        xp = cuda.get_array_module(like.data)
-        return xp.asarray(x, dtype=np.result_type(like.dtype, x))
+    if type(x) in _PYTHON_SCALARS:
+        dtype = like.data.dtype
+        key = (dtype, type(x))
+        if key not in _WEAK_DTYPES:
+            _WEAK_DTYPES[key] = np.result_type(dtype, x)
+        xp = cuda.get_array_module(like.data) if cuda.gpu_enable else np
+        return xp.asarray(x, dtype=_WEAK_DTYPES[key])
     if isinstance(x, (np.generic, list, tuple)):
         try:
             array = np.asarray(x)
@@ -236,17 +244,17 @@ class Function:
     """An operation in the graph: forward works on ndarrays, backward on Variables."""
 
     def __call__(self, *inputs):
-        inputs = [as_variable(x) for x in inputs]
-        xs = [x.data for x in inputs]
-        ys = self.forward(*xs)
+        inputs = [x if isinstance(x, Variable) else Variable(x) for x in inputs]
+        ys = self.forward(*[x.data for x in inputs])
         if not isinstance(ys, tuple):
             ys = (ys,)
-        outputs = [Variable(as_array(y)) for y in ys]
+        outputs = [Variable(y if isinstance(y, array_types) else as_array(y)) for y in ys]
 
         if Config.enable_backprop:
-            self.generation = max(x.generation for x in inputs)
+            self.generation = max([x.generation for x in inputs])
             for output in outputs:
-                output.set_creator(self)
+                output.creator = self
+                output.generation = self.generation + 1
             self.inputs = inputs
             # Outputs are held by weakref: a function -> output -> creator cycle would
             # otherwise keep every graph alive until the cycle collector runs.

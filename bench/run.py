@@ -1,0 +1,58 @@
+"""Run every workload on the reference, the official DeZero and the numpy floor; print ratios.
+
+    python bench/run.py --official-python .nox/bench-official/bin/python
+
+Each implementation runs in a process of its own (both packages are called `dezero`).
+Targets are printed as PASS/MISS; nothing here fails a build.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# workload -> minimum speed-up of the reference over the official package
+TARGETS = {"chain": 1.5, "goldstein": 1.0}
+
+
+def measure(python: str, impl: str, workload: str) -> float | None:
+    proc = subprocess.run([python, str(HERE / "harness.py"), impl, workload],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"  {impl}/{workload} failed: {proc.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])["best"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--official-python", help="python of a venv holding dezero==0.0.13")
+    parser.add_argument("--workloads", default=",".join(TARGETS))
+    args = parser.parse_args()
+    print(f"{'workload':<12}{'reference':>12}{'official':>12}{'numpy':>12}"
+          f"{'official/ref':>14}{'ref/numpy':>11}  target")
+    for workload in args.workloads.split(","):
+        ref = measure(sys.executable, "reference", workload)
+        off = measure(args.official_python, "official", workload) if args.official_python else None
+        floor = measure(sys.executable, "numpy", workload)
+        speedup = off / ref if off and ref else None
+        target = TARGETS.get(workload)
+        verdict = "-" if speedup is None else ("PASS" if speedup >= target else "MISS")
+        print(f"{workload:<12}{_ms(ref):>12}{_ms(off):>12}{_ms(floor):>12}"
+              f"{_x(speedup):>14}{_x(ref / floor if ref and floor else None):>11}  "
+              f">= {target}x faster than official: {verdict}")
+    return 0
+
+
+def _ms(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds * 1000:.1f} ms"
+
+
+def _x(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.2f}x"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
