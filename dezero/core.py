@@ -248,13 +248,15 @@ class Function:
         ys = self.forward(*[x.data for x in inputs])
         if not isinstance(ys, tuple):
             ys = (ys,)
-        outputs = [Variable(y if isinstance(y, array_types) else as_array(y)) for y in ys]
+        # ufuncs turn 0-d input into numpy scalars; the data of a Variable is always an array
+        outputs = [Variable(y if isinstance(y, array_types) else np.asarray(y)) for y in ys]
 
         if Config.enable_backprop:
-            self.generation = max([x.generation for x in inputs])
+            generation = inputs[0].generation if len(inputs) == 1 else max([x.generation for x in inputs])
+            self.generation = generation
             for output in outputs:
                 output.creator = self
-                output.generation = self.generation + 1
+                output.generation = generation + 1
             self.inputs = inputs
             # Outputs are held by weakref: a function -> output -> creator cycle would
             # otherwise keep every graph alive until the cycle collector runs.
