@@ -7,7 +7,7 @@ class Variable:
     """A box around an ndarray that remembers the function that made it (its creator)."""
 
     def __init__(self, data: np.ndarray | None) -> None:
-        # SOLUTION(step09.1): Reject data that is neither an ndarray nor None with a TypeError.
+        # SOLUTION(step09.1): Reject data that is not an ndarray or None (TypeError).
         if data is not None:
             if not isinstance(data, np.ndarray):
                 raise TypeError(f"{type(data)} is not supported")
@@ -36,7 +36,7 @@ class Variable:
         A function gets the grads of all its outputs and returns one grad per input.
         Changed in step 14: a variable used twice receives two grads, which add up.
         """
-        # SOLUTION(step09.2): Start from a grad of ones, shaped like data, when none is set.
+        # SOLUTION(step09.2): Start from a grad of ones when no grad is set.
         if self.grad is None:
             self.grad = np.ones_like(self.data)
         # END SOLUTION

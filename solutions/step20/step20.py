@@ -41,7 +41,7 @@ class Variable:
     """
 
     def __init__(self, data: np.ndarray | None, name: str | None = None) -> None:
-        # SOLUTION(step09.1): Reject data that is neither an ndarray nor None with a TypeError.
+        # SOLUTION(step09.1): Reject data that is not an ndarray or None (TypeError).
         if data is not None:
             if not isinstance(data, np.ndarray):
                 raise TypeError(f"{type(data)} is not supported")
@@ -133,7 +133,7 @@ class Variable:
         function runs only after every function that uses its outputs has run.
         The pending functions sit in a heap: no sorting of the whole list at each insertion.
         """
-        # SOLUTION(step09.2): Start from a grad of ones, shaped like data, when none is set.
+        # SOLUTION(step09.2): Start from a grad of ones when no grad is set.
         if self.grad is None:
             self.grad = np.ones_like(self.data)
         # END SOLUTION
