@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import shutil
 import sys
 from pathlib import Path
 
 import nox
 
 nox.needs_version = ">=2024.10.9"
-nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.default_venv_backend = "uv|virtualenv" if shutil.which("uv") else "virtualenv"
 nox.options.reuse_venv = "yes"
 
 ROOT = Path(__file__).resolve().parent

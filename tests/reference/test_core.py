@@ -107,3 +107,15 @@ def test_second_derivative_through_create_graph():
 def test_variable_rejects_non_arrays_with_a_hint():
     with pytest.raises(TypeError, match="float is not supported"):
         Variable(1.0)
+
+
+def test_backward_twice_accumulates_as_documented():
+    """Intermediate grads are dropped after the first pass; the second pass reseeds and adds."""
+    x = Variable(np.array(3.0))
+    y = x * x
+    y.backward()
+    y.backward()
+    assert x.grad.data == 12.0
+    x.cleargrad()
+    y.backward()
+    assert x.grad.data == 6.0
