@@ -18,6 +18,11 @@ HELP_JSON = "also write the results as JSON (Gradescope's results.json shape) to
 HELP_LANG = "language of hints and labels: en or ko"
 HELP_TIMEOUT = "seconds one test may run before it is stopped (default: 10)"
 HELP_RUN_TIMEOUT = "seconds the whole run may take (default: 600)"
+HELP_MEMORY = "megabytes of memory the tests may use (default: 4096)"
+HELP_GRADESCOPE = "also write Gradescope's results.json (its own schema only) to FILE"
+HELP_JUNIT = "also write JUnit XML (for CI systems) to FILE"
+HELP_HIDDEN = "instructors: also run hidden tests from DIR (DIR/stepNN/test_*.py or DIR/test_stepNN*.py)"
+HELP_ALLOW = "instructors: score code that imports or patches the test machinery anyway"
 
 
 class UsageError(Exception):
@@ -58,11 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("step", help="step number, 1-60")
     grade.add_argument("--target", default="student", help=HELP_TARGET)
     grade.add_argument("--json", type=Path, metavar="FILE", help=HELP_JSON)
+    grade.add_argument("--gradescope", type=Path, metavar="FILE", help=HELP_GRADESCOPE)
+    grade.add_argument("--junit", type=Path, metavar="FILE", help=HELP_JUNIT)
+    grade.add_argument("--hidden", type=Path, metavar="DIR", help=HELP_HIDDEN)
     grade.add_argument("--lang", default="en", choices=LANGS, help=HELP_LANG)
     grade.add_argument("--timeout", type=float, default=10.0, help=HELP_TIMEOUT)
     grade.add_argument("--run-timeout", type=float, default=600.0, help=HELP_RUN_TIMEOUT)
-    skel = sub.add_parser("skeletons", help="check that steps/ matches what solutions/ generate")
-    skel.add_argument("--write", action="store_true", help="regenerate steps/*/ code from solutions/")
+    grade.add_argument("--memory", type=int, default=4096, metavar="MB", help=HELP_MEMORY)
+    grade.add_argument("--allow-flagged", action="store_true", help=HELP_ALLOW)
+    skel = sub.add_parser("skeletons", help="check that steps/ code and the test manifest are in step")
+    skel.add_argument("--write", action="store_true",
+                      help="regenerate steps/*/ code from solutions/ and grader/manifest.json")
     integ = sub.add_parser("integrity", help="solution and reference pass, skeleton and each TODO fail")
     integ.add_argument("--steps", default=None, help="steps to check: 7, 1-10 or 3,5,7-9 (default: all)")
     integ.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
@@ -71,25 +82,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from grader import runner, targets
+    from grader.report import gradescope, junit, terminal
     from grader.report import json as json_report
-    from grader.report import terminal
 
     step = parse_step(args.step)
     try:
         target = targets.resolve(args.target, step)
     except targets.TargetError as exc:
         raise UsageError(str(exc)) from None
-    result = runner.run_step(runner.RunOptions(target, args.lang, args.timeout, args.run_timeout))
+    for name in ("timeout", "run_timeout", "memory"):
+        if getattr(args, name) <= 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be positive (got {getattr(args, name)})")
+    if args.hidden is not None and not args.hidden.is_dir():
+        raise UsageError(f"--hidden {args.hidden} is not a folder")
+    options = runner.RunOptions(target, args.lang, args.timeout, args.run_timeout,
+                                memory_limit=args.memory * 2**20, allow_flagged=args.allow_flagged,
+                                hidden=args.hidden.resolve() if args.hidden else None)
+    result = runner.run_step(options)
     print(terminal.render(result, args.lang))
-    if args.json:
-        json_report.write(result, args.json)
+    for path, report in ((args.json, json_report), (args.gradescope, gradescope), (args.junit, junit)):
+        if path:
+            report.write(result, path)
     return result.exit_code()
 
 
 def cmd_skeletons(args: argparse.Namespace) -> int:
     import tempfile
 
-    from grader import skeleton
+    from grader import guard, skeleton
 
     problems = skeleton.inconsistent_blocks()
     steps = [n for n in catalog.TITLES if (catalog.SOLUTIONS_DIR / catalog.step_name(n)).is_dir()]
@@ -99,6 +119,10 @@ def cmd_skeletons(args: argparse.Namespace) -> int:
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 problems += skeleton.drift(step, Path(tmp))
+    if args.write:
+        guard.write_manifest()
+    else:
+        problems += guard.stale_manifest()
     for p in problems:
         print(f"  {p}")
     verb = "regenerated" if args.write else "checked"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ HELP_ROOT = "folder the target's code is loaded from (set by the runner)"
 HELP_RESULTS = "append one JSON line per event to this file (set by the runner)"
 HELP_TODO = "run only the tests marked with this TODO id, e.g. step07.2"
 HELP_STEP = "step number (default: taken from the test file's folder name)"
+HELP_MEMORY = "limit the address space of this process to BYTES (set by the runner)"
 HELP_PROFILE = "Hypothesis profile: grading (deterministic, the default) or dev"
 
 settings.register_profile(
@@ -46,6 +48,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-results", default=None, help=HELP_RESULTS)
     group.addoption("--grader-todo", default=None, help=HELP_TODO)
     group.addoption("--grader-step", type=int, default=None, help=HELP_STEP)
+    group.addoption("--grader-memory", type=int, default=None, metavar="BYTES", help=HELP_MEMORY)
     group.addoption("--grader-profile", default="grading", choices=("grading", "dev"), help=HELP_PROFILE)
 
 
@@ -56,6 +59,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "reference=False for a test of a step-only API (not applicable on the reference)",
     )
     settings.load_profile(config.getoption("--grader-profile"))
+    limit = config.getoption("--grader-memory")
+    if limit:
+        import resource
+
+        # Soft and hard alike, so student code cannot raise it again; no core dumps either.
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     config.stash[_state] = {"loaded": None, "load_error": None, "current": {}}
 
 
@@ -150,7 +160,7 @@ def script(request: pytest.FixtureRequest):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[_state]
-    state["current"] = {"outcome": "passed", "message": "", "todo": None, "start": time.perf_counter()}
+    state["current"] = {"outcome": None, "message": "", "todo": None, "start": time.perf_counter()}
     _emit(item.config, event="start", nodeid=item.nodeid)
     marker = item.get_closest_marker("grade")
     on_reference = item.config.getoption("--grader-target") == "reference"
@@ -160,13 +170,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    report = yield
     current = item.config.stash[_state]["current"]
-    if call.excinfo is not None and current.get("outcome") == "passed":
+    if call.excinfo is not None and current.get("outcome") in (None, "passed"):
         root = item.config.stash[_state].get("root") or Path.cwd()
-        outcome, todo, message = classify(call.excinfo.value, root)
+        try:
+            outcome, todo, message = classify(call.excinfo.value, root)
+        except MemoryError:
+            outcome, todo, message = "failed", None, "MemoryError: the code ran out of memory"
         current.update(outcome=outcome, todo=todo, message=message)
-    return report
+        # Free what the failing frames hold (a memory hog's list, say) before pytest goes on.
+        traceback.clear_frames(call.excinfo.tb)
+    elif call.when == "call" and current.get("outcome") is None:
+        current["outcome"] = "passed"
+    return (yield)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -175,6 +191,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
     state = item.config.stash[_state]
     current = state["current"]
     duration = time.perf_counter() - current.get("start", time.perf_counter())
+    if current["outcome"] is None:  # pytest never ran the test body: count it as not passed
+        current.update(outcome="error", message="the test could not run (internal error)")
     _emit(item.config, event="result", nodeid=item.nodeid, outcome=current["outcome"],
           message=current["message"], todo=current["todo"], duration=round(duration, 4))
 
@@ -194,6 +212,10 @@ def classify(exc: BaseException, root: Path) -> tuple[str, str | None, str]:
     if isinstance(exc, pytest.skip.Exception):
         return "not_applicable", None, text
     if isinstance(exc, (targets.LoadError, targets.MissingFile)):
+        found = catalog.TODO_ID.search(text)
+        if found and "NotImplementedError" in text:  # a module-level TODO not started yet
+            line = next(ln for ln in text.splitlines() if found.group(0) in ln)
+            return "not_started", found.group(1), "not started: " + line[line.index(found.group(0)):]
         return "error", None, text
     found = catalog.TODO_ID.search(text)
     if isinstance(exc, NotImplementedError) and found:
@@ -225,6 +247,8 @@ def _failure_message(exc: BaseException, root: Path) -> str:
             parts.append(note)
     if isinstance(exc, AssertionError):
         parts.append(str(exc) or "assertion failed")
+    elif isinstance(exc, MemoryError):
+        parts.append("MemoryError: the code ran out of memory (a huge array? a list that never stops?)")
     else:
         parts.append(f"{type(exc).__name__}: {exc}")
         where = targets.student_frame(exc, root)

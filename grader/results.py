@@ -28,6 +28,7 @@ class TestResult:
     message: str = ""
     hint: str = ""
     duration: float = 0.0
+    visibility: str = "visible"  # Gradescope's: hidden tests are "after_published"
 
     __test__ = False  # not a pytest test class
 
@@ -53,6 +54,7 @@ class StepResult:
     tests: list[TestResult] = field(default_factory=list)
     elapsed: float = 0.0
     setup_error: str = ""
+    flags: list[str] = field(default_factory=list)  # edited tests, touches of the test machinery
 
     @property
     def applicable(self) -> list[TestResult]:

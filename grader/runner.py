@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import catalog, hints, skeleton
+from grader import catalog, guard, hints, skeleton
 from grader.results import StepResult, TestResult
 from grader.targets import Target
 
@@ -32,6 +32,9 @@ class RunOptions:
     test_timeout: float = 10.0
     run_timeout: float = 600.0
     todo: str | None = None
+    memory_limit: int = 4 * 2**30  # bytes of address space for the child
+    allow_flagged: bool = False  # score code that touches the test machinery anyway
+    hidden: Path | None = None  # instructor's extra tests: DIR/stepNN/test_*.py or DIR/test_stepNN*.py
 
 
 class _Child:
@@ -65,7 +68,9 @@ class _Child:
     def describe_exit(self) -> str:
         code = self.proc.returncode
         if code is not None and code < 0:
-            return f"killed by signal {signal.Signals(-code).name}"
+            name = signal.Signals(-code).name
+            memory = " - out of memory?" if name in ("SIGABRT", "SIGSEGV", "SIGBUS") else ""
+            return f"killed by signal {name}{memory}"
         return f"exit code {code}"
 
 
@@ -81,7 +86,8 @@ def _command(opts: RunOptions, root: Path, events: Path, ini: Path, tests: list[
            "-p", "no:cacheprovider", "-q", "--no-header", "-c", str(ini),
            "--rootdir", str(catalog.REPO), "--import-mode=importlib",
            "--grader-target", opts.target.kind, "--grader-root", str(root),
-           "--grader-results", str(events), "--grader-step", str(opts.target.step)]
+           "--grader-results", str(events), "--grader-step", str(opts.target.step),
+           "--grader-memory", str(opts.memory_limit), "--show-capture=no", "--tb=no"]
     if opts.todo:
         cmd += ["--grader-todo", opts.todo]
     return cmd + tests
@@ -103,14 +109,23 @@ def run_step(opts: RunOptions) -> StepResult:
         run_dir = work / "run"
         run_dir.mkdir()
         _run_children(opts, root, work, ini, run_dir, result, started)
+    _apply_guards(opts, result)
     result.elapsed = time.monotonic() - started
     _add_hints(result, opts.lang)
     return result
 
 
+def hidden_tests(opts: RunOptions) -> list[Path]:
+    """The instructor's hidden test files for the step (never part of a student's checkout)."""
+    if opts.hidden is None:
+        return []
+    name = catalog.step_name(opts.target.step)
+    return sorted(set(opts.hidden.glob(f"{name}/test_*.py")) | set(opts.hidden.glob(f"test_{name}*.py")))
+
+
 def _run_children(opts, root, work, ini, run_dir, result, started) -> None:
     tests: dict[str, TestResult] = {}
-    pending = [str(catalog.test_file(opts.target.step))]
+    pending = [str(catalog.test_file(opts.target.step))] + [str(p) for p in hidden_tests(opts)]
     attempt = 0
     while pending:
         attempt += 1
@@ -141,8 +156,10 @@ def _watch(child: _Child, opts: RunOptions, tests: dict[str, TestResult],
             if kind == "collected":
                 collected = True
                 for t in ev["tests"]:
+                    visible = t["nodeid"].startswith(f"steps/{catalog.step_name(opts.target.step)}/")
                     tests.setdefault(t["nodeid"], TestResult(
-                        t["nodeid"], t["name"], t["description"], t["points"], t["todo"], outcome="pending"))
+                        t["nodeid"], t["name"], t["description"], t["points"], t["todo"], outcome="pending",
+                        visibility="visible" if visible else "after_published"))
             elif kind == "load_start":
                 load_start = time.monotonic()
             elif kind == "load_done":
@@ -185,6 +202,24 @@ def _watch(child: _Child, opts: RunOptions, tests: dict[str, TestResult],
         time.sleep(POLL)
 
 
+def _apply_guards(opts: RunOptions, result: StepResult) -> None:
+    """Edited visible tests and code that touches the test machinery make a run invalid."""
+    step, kind = opts.target.step, opts.target.kind
+    edited = guard.edited_tests(step) if kind == "student" else []
+    found = guard.scan(step, opts.target.root) if kind in ("student", "submission") else []
+    result.flags = [f"edited test file: {path}" for path in edited] + found
+    if edited:
+        reason = (f"{', '.join(edited)} was edited, so this run does not count; restore it "
+                  f"with `git checkout -- {' '.join(edited)}` and grade again")
+    elif found and not opts.allow_flagged:
+        reason = "your code touches the test machinery, so it scores 0: " + "; ".join(found)
+    else:
+        return
+    for t in result.tests:
+        if t.outcome != "not_applicable":
+            t.outcome, t.message = "invalid", reason
+
+
 def _set(tests: dict[str, TestResult], nodeid: str, outcome: str, message: str) -> None:
     if nodeid in tests:
         tests[nodeid].outcome, tests[nodeid].message = outcome, message
@@ -197,8 +232,12 @@ def _fail_pending(tests: dict[str, TestResult], outcome: str, message: str) -> N
 
 
 def _tail(log: Path) -> str:
-    text = log.read_text(errors="replace") if log.exists() else ""
-    return text[-LOG_TAIL:].strip() or "(no output)"
+    """The end of a child's output (the output itself may be huge: it is never read whole)."""
+    if not log.exists():
+        return "(no output)"
+    with log.open("rb") as f:
+        f.seek(max(0, log.stat().st_size - LOG_TAIL))
+        return f.read().decode(errors="replace").strip() or "(no output)"
 
 
 def _add_hints(result: StepResult, lang: str) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from grader.report.files import write_atomic
 from grader.results import StepResult
 
 
@@ -19,20 +18,14 @@ def to_dict(result: StepResult) -> dict:
             "name": t.description, "number": str(number), "score": t.score,
             "max_score": t.points if t.applicable else 0, "status": t.status,
             "outcome": t.outcome, "output": output, "test_id": t.nodeid, "todo": t.todo,
-            "duration": t.duration,
+            "duration": t.duration, "visibility": t.visibility,
         })
     return {
         "score": result.score, "max_score": result.max_score, "step": result.step,
         "title": result.title, "target": result.target, "execution_time": round(result.elapsed, 3),
-        "setup_error": result.setup_error or None, "tests": tests,
+        "setup_error": result.setup_error or None, "flags": result.flags, "tests": tests,
     }
 
 
 def write(result: StepResult, path: Path) -> None:
-    """Write atomically: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(to_dict(result), f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n")

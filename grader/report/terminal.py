@@ -44,6 +44,7 @@ def render(result: StepResult, lang: str = "en") -> str:
     if result.setup_error:
         lines += ["  " + ln for ln in result.setup_error.splitlines()]
         return "\n".join(lines)
+    lines += [f"  ! {flag}" for flag in result.flags]
     for t in result.tests:
         lines += _test_lines(t, labels)
     applicable = result.applicable

@@ -1,0 +1,75 @@
+"""More failure modes: memory, recursion, import errors, floods, stray processes, the clock."""
+
+import os
+import time
+from pathlib import Path
+
+SQUARE = "return x**2"
+EXP = "return np.exp(x)"
+INDENT = "\n        "
+
+
+def outcome_of(report, name):
+    return next(t for t in report["tests"] if t["test_id"].endswith(name))
+
+
+def test_memory_bomb_fails_only_its_test(grade, submission):
+    bomb = "hog = []" + INDENT + "while True:" + INDENT + "    hog.append(bytearray(10**7))"
+    proc, report = grade(4, submission(4, {EXP: bomb}), "--memory", "600")
+    test = outcome_of(report, "exp_is_exp")
+    assert test["outcome"] in ("failed", "crashed")
+    assert "MemoryError" in test["output"] or "died" in test["output"]
+    assert outcome_of(report, "square_is_2x")["outcome"] == "passed"
+
+
+def test_unbounded_recursion_is_a_clear_failure(grade, submission):
+    proc, report = grade(4, submission(4, {EXP: "return self.forward(x)"}))
+    test = outcome_of(report, "exp_is_exp")
+    assert test["outcome"] == "failed" and "RecursionError" in test["output"]
+
+
+def test_exception_at_import_names_type_and_line(grade, submission):
+    proc, report = grade(4, submission(4, prepend='raise RuntimeError("not today")\n'))
+    assert proc.returncode == 1
+    assert {t["outcome"] for t in report["tests"]} == {"error"}
+    output = report["tests"][0]["output"]
+    assert "RuntimeError: not today" in output and "step04.py:1" in output
+
+
+def test_flood_of_output_is_cut_and_grading_goes_on(grade, submission):
+    flood = "import sys\nfor i in range(5 * 10**5):\n    print('flood', i)\n    print(i, file=sys.stderr)\n"
+    proc, report = grade(4, submission(4, prepend=flood), "--timeout", "30")
+    assert report["score"] == report["max_score"] > 0
+    assert len(proc.stdout) < 20_000
+    assert all(len(t["output"]) < 3000 for t in report["tests"])
+
+
+def test_processes_left_running_are_stopped(grade, submission):
+    spawn = "import subprocess" + INDENT + "subprocess.Popen(['sleep', '313'])" + INDENT + SQUARE
+    grade(4, submission(4, {SQUARE: spawn}))
+    time.sleep(0.2)
+    stray = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cmdline(p) == "sleep 313"]
+    assert stray == []
+
+
+def _cmdline(proc_dir):
+    try:
+        return (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return ""
+
+
+def test_all_hanging_step07_finishes_within_the_bound(grade, submission):
+    hang = "while True:" + INDENT + "    pass"
+    start = time.monotonic()
+    proc, report = grade(7, submission(7, {"self.data = data": hang}), "--timeout", "1")
+    elapsed = time.monotonic() - start
+    assert {t["outcome"] for t in report["tests"]} == {"timeout"}
+    assert elapsed < len(report["tests"]) * (1 + 2)
+
+
+def test_no_hypothesis_database_in_the_students_folder(grade, submission):
+    folder = submission(4)
+    grade(4, folder)
+    assert not (folder / ".hypothesis").exists()
+    assert os.listdir(folder) == ["step04.py"] or set(os.listdir(folder)) <= {"step04.py", "__pycache__"}
