@@ -65,7 +65,11 @@ def check_grad(dz, f, *xs, gy=None, eps=1e-4, rtol=1e-4, atol=1e-5, todo=None) -
     """
     arrays = [np.array(x, dtype=np.float64) for x in xs]
     variables = [dz.Variable(a.copy()) for a in arrays]
+    where = f" [TODO {todo}]" if todo else ""
     y = f(*variables)
+    if getattr(y, "creator", "absent") is None:
+        raise AssertionError("the output has no creator, so no graph was built: does the code compute "
+                             f"on .data and wrap the result in a new Variable?{where}")
     out = to_array(y)
     rng = np.random.default_rng(0)
     if gy is None:
@@ -73,7 +77,6 @@ def check_grad(dz, f, *xs, gy=None, eps=1e-4, rtol=1e-4, atol=1e-5, todo=None) -
     gy = np.asarray(gy, dtype=np.float64)
     seed_grad(dz, y, gy)
     y.backward()
-    where = f" [TODO {todo}]" if todo else ""
     for i, (a, v) in enumerate(zip(arrays, variables, strict=True)):
         grad = grad_as_array(v)
         if grad is None:

@@ -34,3 +34,8 @@ def test_big_inputs_are_checked_along_a_direction():
 def test_todo_id_is_named_in_the_failure():
     with pytest.raises(AssertionError, match=r"\[TODO step07\.1\]"):
         check_grad(dezero, lambda x: WrongSquare()(x), np.array(1.0), todo="step07.1")
+
+
+def test_an_output_without_a_graph_is_named():
+    with pytest.raises(AssertionError, match="no creator"):
+        check_grad(dezero, lambda x: dezero.Variable(x.data * 2), np.array(1.0))

@@ -26,7 +26,8 @@ def test_gradescope_junit_and_json_agree(grade, submission, tmp_path):
                          "--hidden", str(tmp_path / "hidden"))
     assert proc.returncode == 1
     results = json.loads(gs.read_text())
-    assert set(results) >= {"score", "max_score", "execution_time", "visibility", "stdout_visibility", "tests"}
+    expected = {"score", "max_score", "execution_time", "visibility", "stdout_visibility", "tests"}
+    assert set(results) >= expected
     assert results["score"] == report["score"] < results["max_score"] == report["max_score"]
     for t in results["tests"]:
         assert set(t) == {"name", "number", "score", "max_score", "status", "output", "visibility"}
