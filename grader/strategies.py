@@ -34,3 +34,52 @@ def arrays(shape=None, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[n
 def chain_lengths(max_length: int = 8) -> st.SearchStrategy[int]:
     """Lengths of a chain of functions, 1..max_length."""
     return st.integers(1, max_length)
+
+
+def same_shape_arrays(n: int, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
+    """n float64 arrays of one drawn shape, elements in [lo, hi]: operands of an elementwise op."""
+    return shapes().flatmap(lambda s: st.tuples(*[arrays(s, lo, hi)] * n))
+
+
+def repeat_counts(max_count: int = 8) -> st.SearchStrategy[int]:
+    """How many times a variable is used: 2..max_count."""
+    return chain_lengths(max_count - 1).map(lambda n: n + 1)
+
+
+def unary_chains(max_length: int = 2) -> st.SearchStrategy[list]:
+    """Chains of 0..max_length one-input functions, as names: [], ['exp'], ['square', 'exp'], ..."""
+    return st.lists(st.sampled_from(["square", "exp"]), max_size=max_length)
+
+
+@st.composite
+def sums_of_chains(draw, lo: float = -1.0, hi: float = 1.0):
+    """(arrays, chains): 2-5 same-shape inputs in [lo, hi] and one unary chain for each input."""
+    n = draw(chain_lengths(4)) + 1
+    xs = draw(same_shape_arrays(n, lo, hi))
+    chains = draw(st.lists(unary_chains(), min_size=n, max_size=n))
+    return xs, chains
+
+
+def diamond_depths(max_depth: int = 4) -> st.SearchStrategy[tuple]:
+    """(d1, d2): the lengths, 1..max_depth, of the two branches of a diamond graph."""
+    return st.tuples(st.integers(1, max_depth), st.integers(1, max_depth))
+
+
+@st.composite
+def dags(draw, max_functions: int = 6):
+    """(graph, y): a random graph in call order and a made variable y to start backward from.
+
+    Inputs are x0, x1, ...; function i is 'F{i}' and makes 1-2 new variables 'v{j}'. Each
+    function takes 1-3 inputs among the variables made so far (one may repeat, as in
+    add(x, x)), so graphs branch and re-converge. Shrinks toward the newest variables.
+    """
+    variables = [f"x{i}" for i in range(draw(st.integers(1, 3)))]
+    graph, made = {}, []
+    for i in range(draw(st.integers(1, max_functions))):
+        n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+        inputs = [variables[-1 - draw(st.integers(0, len(variables) - 1))] for _ in range(n_in)]
+        outputs = [f"v{len(made) + j}" for j in range(n_out)]
+        graph[f"F{i}"] = (inputs, outputs)
+        made += outputs
+        variables += outputs
+    return graph, made[-1 - draw(st.integers(0, len(made) - 1))]

@@ -9,15 +9,9 @@ apply to the reference too.
 import numpy as np
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
 
 from grader.checks import check_grad, inputs_of, outputs_of
-from grader.strategies import arrays, shapes
-
-
-def same_shape_arrays(n: int, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
-    """n float64 arrays of one drawn shape, elements in [lo, hi]: operands of an elementwise op."""
-    return shapes().flatmap(lambda s: st.tuples(*[arrays(s, lo, hi)] * n))
+from grader.strategies import arrays, same_shape_arrays
 
 
 def _three_way(dz):

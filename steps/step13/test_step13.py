@@ -9,29 +9,13 @@ from functools import reduce
 import numpy as np
 import pytest
 from hypothesis import example, given, note
-from hypothesis import strategies as st
 
 from grader.checks import check_grad, grad_as_array, seed_grad, to_array
-from grader.strategies import arrays, chain_lengths, floats_in, shapes
-
-
-def same_shape_arrays(n: int, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
-    """n float64 arrays of one drawn shape, elements in [lo, hi]: operands of an elementwise op."""
-    return shapes().flatmap(lambda s: st.tuples(*[arrays(s, lo, hi)] * n))
-
-
-def unary_chains(max_length: int = 2) -> st.SearchStrategy[list]:
-    """Chains of 0..max_length one-input functions, as names: [], ['exp'], ['square', 'exp'], ..."""
-    return st.lists(st.sampled_from(["square", "exp"]), max_size=max_length)
-
-
-@st.composite
-def sums_of_chains(draw, lo: float = -1.0, hi: float = 1.0):
-    """(arrays, chains): 2-5 same-shape inputs in [lo, hi] and one unary chain for each input."""
-    n = draw(chain_lengths(4)) + 1
-    xs = draw(same_shape_arrays(n, lo, hi))
-    chains = draw(st.lists(unary_chains(), min_size=n, max_size=n))
-    return xs, chains
+from grader.strategies import (
+    floats_in,
+    same_shape_arrays,
+    sums_of_chains,
+)
 
 
 def _sum_of_chains(dz, chains):

@@ -12,22 +12,7 @@ from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from grader.checks import check_grad, grad_as_array, seed_grad
-from grader.strategies import arrays, chain_lengths, shapes
-
-
-def same_shape_arrays(n: int, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
-    """n float64 arrays of one drawn shape, elements in [lo, hi]: operands of an elementwise op."""
-    return shapes().flatmap(lambda s: st.tuples(*[arrays(s, lo, hi)] * n))
-
-
-def repeat_counts(max_count: int = 8) -> st.SearchStrategy[int]:
-    """How many times a variable is used: 2..max_count."""
-    return chain_lengths(max_count - 1).map(lambda n: n + 1)
-
-
-def unary_chains(max_length: int = 2) -> st.SearchStrategy[list]:
-    """Chains of 0..max_length one-input functions, as names: [], ['exp'], ['square', 'exp'], ..."""
-    return st.lists(st.sampled_from(["square", "exp"]), max_size=max_length)
+from grader.strategies import arrays, repeat_counts, same_shape_arrays, unary_chains
 
 
 def _sum_of_copies(dz, x, k, term=lambda v: v):

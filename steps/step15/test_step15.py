@@ -10,34 +10,10 @@ from functools import cache
 import numpy as np
 import pytest
 from hypothesis import example, given, note
-from hypothesis import strategies as st
+
+from grader.strategies import dags, diamond_depths
 
 BOOK_DIAMOND = {"A": (["x"], ["a"]), "B": (["a"], ["b"]), "C": (["a"], ["c"]), "D": (["b", "c"], ["y"])}
-
-
-@st.composite
-def dags(draw, max_functions: int = 6):
-    """(graph, y): a random graph in call order and a made variable y to start backward from.
-
-    Inputs are x0, x1, ...; function i is 'F{i}' and makes 1-2 new variables 'v{j}'. Each
-    function takes 1-3 inputs among the variables made so far (one may repeat, as in
-    add(x, x)), so graphs branch and re-converge. Shrinks toward the newest variables.
-    """
-    variables = [f"x{i}" for i in range(draw(st.integers(1, 3)))]
-    graph, made = {}, []
-    for i in range(draw(st.integers(1, max_functions))):
-        n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 2))
-        inputs = [variables[-1 - draw(st.integers(0, len(variables) - 1))] for _ in range(n_in)]
-        outputs = [f"v{len(made) + j}" for j in range(n_out)]
-        graph[f"F{i}"] = (inputs, outputs)
-        made += outputs
-        variables += outputs
-    return graph, made[-1 - draw(st.integers(0, len(made) - 1))]
-
-
-def diamond_depths(max_depth: int = 4) -> st.SearchStrategy[tuple]:
-    """(d1, d2): the lengths, 1..max_depth, of the two branches of a diamond graph."""
-    return st.tuples(st.integers(1, max_depth), st.integers(1, max_depth))
 
 
 def _diamond(d1: int, d2: int) -> dict:
