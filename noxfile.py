@@ -80,7 +80,7 @@ def tests(session: nox.Session) -> None:
     """Instructor suite: grader + reference tests, skeleton drift, integrity of every step."""
     python = course_python(session)
     session.run(python, "-m", "grader", "skeletons", external=True)
-    session.run(python, "-m", "pytest", "tests", "-q", *session.posargs, external=True)
+    session.run(python, "-m", "pytest", "tests", "-q", "-n", "2", *session.posargs, external=True)
     session.run(python, "-m", "grader", "integrity", external=True)
 
 
