@@ -50,7 +50,8 @@ class Variable:
             raise NotImplementedError("TODO(step16.2): push f on the heap once, the highest generation first")
             # END TODO(step16.2)
 
-        add_func(self.creator)
+        if self.creator is not None:  # a variable made by hand has no graph behind it
+            add_func(self.creator)
         while funcs:
             f = heapq.heappop(funcs)[2]
             gys = [output.grad for output in f.outputs]

@@ -146,7 +146,8 @@ class Variable:
                 heapq.heappush(funcs, (-f.generation, next(order), f))
             # END SOLUTION
 
-        add_func(self.creator)
+        if self.creator is not None:  # a variable made by hand has no graph behind it
+            add_func(self.creator)
         while funcs:
             f = heapq.heappop(funcs)[2]
             # SOLUTION(step17.1): Collect the grads of the (weakly held) outputs; call backward.

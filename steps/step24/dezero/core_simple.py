@@ -120,7 +120,8 @@ class Variable:
                 seen.add(f)
                 heapq.heappush(funcs, (-f.generation, next(order), f))
 
-        add_func(self.creator)
+        if self.creator is not None:  # a variable made by hand has no graph behind it
+            add_func(self.creator)
         while funcs:
             f = heapq.heappop(funcs)[2]
             gys = [output().grad for output in f.outputs]
