@@ -43,6 +43,17 @@ def outputs_of(f) -> list:
     return [o() if callable(o) and not hasattr(o, "data") else o for o in outs]
 
 
+def functions_of(y) -> list:
+    """Every Function of the graph that made y, each once, walking creators through inputs."""
+    found, todo = [], [y.creator] if y.creator is not None else []
+    while todo:
+        f = todo.pop()
+        if all(f is not g for g in found):
+            found.append(f)
+            todo += [x.creator for x in inputs_of(f) if x.creator is not None]
+    return found
+
+
 def seed_grad(dz, y, gy: np.ndarray) -> None:
     """Set the upstream gradient of y in the form the target expects."""
     y.grad = dz.Variable(gy) if grads_are_variables(dz) else gy

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given
 
-from grader.checks import check_grad, grad_as_array, inputs_of, outputs_of
+from grader.checks import check_grad, functions_of, grad_as_array, inputs_of, outputs_of
 from grader.strategies import arrays, chain_lengths, floats_in
 
 
@@ -56,17 +56,6 @@ def _rake(x, depth, width, branch, merge):
     return h
 
 
-def _functions(y):
-    """Every function of the graph that made y (walked through inputs, each once)."""
-    found, todo = [], [y.creator]
-    while todo:
-        f = todo.pop()
-        if all(f is not g for g in found):
-            found.append(f)
-            todo += [x.creator for x in inputs_of(f) if x.creator is not None]
-    return found
-
-
 def _lin_rake(dz, log, x, depth, width):
     Lin, _ = _traced(dz, log)
     return _rake(x, depth, width, lambda v: Lin(0.5)(v), lambda *vs: Lin(1.0)(*vs))
@@ -110,7 +99,7 @@ def test_backward_runs_each_function_exactly_once(dz, depth, width):
     log = []
     y = _lin_rake(dz, log, dz.Variable(np.array(1.0)), depth, width)
     y.backward()
-    funcs = _functions(y)
+    funcs = functions_of(y)
     counts = [sum(g is f for g in log) for f in funcs]
     assert counts == [1] * len(funcs), f"backward calls per function (graph order): {counts}"
 
@@ -122,7 +111,7 @@ def test_backward_runs_a_function_after_all_its_consumers(dz, depth, width):
     log = []
     y = _lin_rake(dz, log, dz.Variable(np.array(1.0)), depth, width)
     y.backward()
-    funcs = _functions(y)
+    funcs = functions_of(y)
     for f in funcs:
         outs = outputs_of(f)
         for g in funcs:
