@@ -136,6 +136,8 @@ class Variable:
                 if not isinstance(gxs, tuple):
                     gxs = (gxs,)
                 for x, gx in zip(f.inputs, gxs, strict=True):
+                    if gx is None:  # an input whose grad nobody can read
+                        continue
                     x.grad = gx if x.grad is None else x.grad + gx
                     if x.creator is not None:
                         add_func(x.creator)
@@ -160,8 +162,6 @@ class Variable:
     def reshape(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
-        from dezero import functions
-
         return functions.reshape(self, shape)
 
     def transpose(self, *axes):
@@ -169,19 +169,13 @@ class Variable:
             axes = None
         elif len(axes) == 1 and isinstance(axes[0], (tuple, list)) or axes[0] is None:
             axes = axes[0]
-        from dezero import functions
-
         return functions.transpose(self, axes)
 
     @property
     def T(self):
-        from dezero import functions
-
         return functions.transpose(self)
 
     def sum(self, axis=None, keepdims=False):
-        from dezero import functions
-
         return functions.sum(self, axis, keepdims)
 
     def to_cpu(self):
@@ -195,6 +189,22 @@ class Variable:
 
 class Parameter(Variable):
     """A Variable that a Layer collects as a trainable parameter."""
+
+
+class _Constant(Variable):
+    """A Variable made from a number or an array passed to a function (3.0 in x * 3.0).
+
+    Nothing can read its grad, so backward does not compute it: doing less, same results.
+    """
+
+
+def _wanted(x) -> bool:
+    return type(x) is not _Constant
+
+
+def _sum_to(gx, shape):
+    """gx summed down to shape (the grad of a broadcast), or gx itself when shapes agree."""
+    return gx if gx.shape == shape else functions.sum_to(gx, shape)
 
 
 def as_array(x, array_module=np):
@@ -244,7 +254,7 @@ class Function:
     """An operation in the graph: forward works on ndarrays, backward on Variables."""
 
     def __call__(self, *inputs):
-        inputs = [x if isinstance(x, Variable) else Variable(x) for x in inputs]
+        inputs = [x if isinstance(x, Variable) else _Constant(x) for x in inputs]
         ys = self.forward(*[x.data for x in inputs])
         if not isinstance(ys, tuple):
             ys = (ys,)
@@ -272,17 +282,12 @@ class Function:
 
 class Add(Function):
     def forward(self, x0, x1):
-        self.x0_shape, self.x1_shape = x0.shape, x1.shape
         return x0 + x1
 
     def backward(self, gy):
-        gx0, gx1 = gy, gy
-        if self.x0_shape != self.x1_shape:
-            from dezero import functions
-
-            gx0 = functions.sum_to(gx0, self.x0_shape)
-            gx1 = functions.sum_to(gx1, self.x1_shape)
-        return gx0, gx1
+        x0, x1 = self.inputs
+        return (_sum_to(gy, x0.shape) if _wanted(x0) else None,
+                _sum_to(gy, x1.shape) if _wanted(x1) else None)
 
 
 def add(x0, x1):
@@ -295,13 +300,8 @@ class Mul(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        gx0, gx1 = gy * x1, gy * x0
-        if x0.shape != x1.shape:
-            from dezero import functions
-
-            gx0 = functions.sum_to(gx0, x0.shape)
-            gx1 = functions.sum_to(gx1, x1.shape)
-        return gx0, gx1
+        return (_sum_to(gy * x1, x0.shape) if _wanted(x0) else None,
+                _sum_to(gy * x0, x1.shape) if _wanted(x1) else None)
 
 
 def mul(x0, x1):
@@ -322,17 +322,12 @@ def neg(x):
 
 class Sub(Function):
     def forward(self, x0, x1):
-        self.x0_shape, self.x1_shape = x0.shape, x1.shape
         return x0 - x1
 
     def backward(self, gy):
-        gx0, gx1 = gy, -gy
-        if self.x0_shape != self.x1_shape:
-            from dezero import functions
-
-            gx0 = functions.sum_to(gx0, self.x0_shape)
-            gx1 = functions.sum_to(gx1, self.x1_shape)
-        return gx0, gx1
+        x0, x1 = self.inputs
+        return (_sum_to(gy, x0.shape) if _wanted(x0) else None,
+                _sum_to(-gy, x1.shape) if _wanted(x1) else None)
 
 
 def sub(x0, x1):
@@ -349,14 +344,8 @@ class Div(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        gx0 = gy / x1
-        gx1 = gy * (-x0 / x1**2)
-        if x0.shape != x1.shape:
-            from dezero import functions
-
-            gx0 = functions.sum_to(gx0, x0.shape)
-            gx1 = functions.sum_to(gx1, x1.shape)
-        return gx0, gx1
+        return (_sum_to(gy / x1, x0.shape) if _wanted(x0) else None,
+                _sum_to(gy * (-x0 / x1**2), x1.shape) if _wanted(x1) else None)
 
 
 def div(x0, x1):
@@ -398,3 +387,6 @@ def setup_variable():
     Variable.__truediv__ = div
     Variable.__rtruediv__ = rdiv
     Variable.__pow__ = pow
+
+
+from dezero import functions  # noqa: E402  (functions builds on the classes above)
