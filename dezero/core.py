@@ -376,7 +376,7 @@ def pow(x, c):
 
 
 def setup_variable():
-    """Install the arithmetic operators on Variable."""
+    """Install the arithmetic operators, indexing and matmul on Variable."""
     Variable.__add__ = add
     Variable.__radd__ = add
     Variable.__mul__ = mul
@@ -387,6 +387,12 @@ def setup_variable():
     Variable.__truediv__ = div
     Variable.__rtruediv__ = rdiv
     Variable.__pow__ = pow
+    Variable.__getitem__ = functions.get_item
+    Variable.matmul = functions.matmul
+    Variable.dot = functions.matmul
+    Variable.matmaul = functions.matmul  # the official package's misspelling, kept as an alias
+    Variable.max = functions.max
+    Variable.min = functions.min
 
 
 from dezero import functions  # noqa: E402  (functions builds on the classes above)

@@ -130,6 +130,26 @@ def reshape_sum_backward(gy, x_shape, axis, keepdims):
     return gy.reshape(shape)
 
 
+def max_backward_shape(x, axis):
+    """The shape gy of a max/min takes to broadcast back over x."""
+    if axis is None:
+        axis = range(x.ndim)
+    elif isinstance(axis, int):
+        axis = (axis,)
+    return [s if ax not in axis else 1 for ax, s in enumerate(x.shape)]
+
+
+def logsumexp(x, axis=1):
+    """log(sum(exp(x))) along axis, computed stably (the max is taken out first)."""
+    from dezero import cuda
+
+    xp = cuda.get_array_module(x)
+    m = x.max(axis=axis, keepdims=True)
+    y = xp.exp(x - m)
+    s = y.sum(axis=axis, keepdims=True)
+    return m + xp.log(s)
+
+
 def numerical_diff(f, x, eps=1e-4):
     """Central difference (f(x + eps) - f(x - eps)) / 2eps of a one-variable function."""
     from dezero.core import Variable, as_array

@@ -1,8 +1,6 @@
-"""Differentiable functions built on the core (book module path: dezero.functions)."""
+"""Elementwise math and the shape functions (reshape, transpose, sum, broadcast_to, sum_to)."""
 
-import numpy as np
-
-from dezero import utils
+from dezero import cuda, utils
 from dezero.core import Function, as_variable
 
 
@@ -25,7 +23,7 @@ class Exp(Function):
     """y = exp(x); dy/dx = exp(x) = y."""
 
     def forward(self, x):
-        return np.exp(x)
+        return cuda.get_array_module(x).exp(x)
 
     def backward(self, gy):
         y = self.outputs[0]()
@@ -38,7 +36,7 @@ def exp(x):
 
 class Sin(Function):
     def forward(self, x):
-        return np.sin(x)
+        return cuda.get_array_module(x).sin(x)
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -51,7 +49,7 @@ def sin(x):
 
 class Cos(Function):
     def forward(self, x):
-        return np.cos(x)
+        return cuda.get_array_module(x).cos(x)
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -66,7 +64,7 @@ class Tanh(Function):
     """dy/dx = 1 - y ** 2, read from the output."""
 
     def forward(self, x):
-        return np.tanh(x)
+        return cuda.get_array_module(x).tanh(x)
 
     def backward(self, gy):
         y = self.outputs[0]()
@@ -75,6 +73,21 @@ class Tanh(Function):
 
 def tanh(x):
     return Tanh()(x)
+
+
+class Log(Function):
+    """y = log(x); dy/dx = 1 / x."""
+
+    def forward(self, x):
+        return cuda.get_array_module(x).log(x)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy / x
+
+
+def log(x):
+    return Log()(x)
 
 
 class Reshape(Function):
@@ -105,7 +118,7 @@ class Transpose(Function):
     def backward(self, gy):
         if self.axes is None:
             return transpose(gy)
-        inv_axes = tuple(np.argsort([ax % len(self.axes) for ax in self.axes]))
+        inv_axes = tuple(sorted(range(len(self.axes)), key=lambda i: self.axes[i] % len(self.axes)))
         return transpose(gy, inv_axes)
 
 
@@ -137,7 +150,7 @@ class BroadcastTo(Function):
 
     def forward(self, x):
         self.x_shape = x.shape
-        return np.broadcast_to(x, self.shape)
+        return cuda.get_array_module(x).broadcast_to(x, self.shape)
 
     def backward(self, gy):
         return sum_to(gy, self.x_shape)
