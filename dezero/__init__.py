@@ -3,7 +3,7 @@
 Public names and module paths follow the book's package, so code written for it runs here.
 """
 
-from dezero import cuda, functions, utils  # noqa: E402  (core must be importable first)
+from dezero import cuda, functions, layers, models, optimizers, utils  # noqa: E402
 from dezero.core import (
     Config,
     Function,
@@ -16,16 +16,23 @@ from dezero.core import (
     test_mode,
     using_config,
 )
+from dezero.layers import Layer  # noqa: E402
+from dezero.models import Model  # noqa: E402
 
 __all__ = [
     "Config",
     "Function",
+    "Layer",
+    "Model",
     "Parameter",
     "Variable",
     "as_array",
     "as_variable",
     "cuda",
     "functions",
+    "layers",
+    "models",
+    "optimizers",
     "no_grad",
     "setup_variable",
     "test_mode",

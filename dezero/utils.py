@@ -130,6 +130,24 @@ def reshape_sum_backward(gy, x_shape, axis, keepdims):
     return gy.reshape(shape)
 
 
+def pair(x):
+    """(x, x) for an int; a pair stays a pair (kernel sizes, strides, pads)."""
+    if isinstance(x, int):
+        return (x, x)
+    if isinstance(x, tuple) and len(x) == 2:
+        return x
+    raise ValueError(f"expected an int or a pair of ints, got {x!r}")
+
+
+def get_conv_outsize(input_size, kernel_size, stride, pad):
+    """Output length of a convolution along one axis."""
+    return (input_size + pad * 2 - kernel_size) // stride + 1
+
+
+def get_deconv_outsize(size, k, s, p):
+    return s * (size - 1) + k - 2 * p
+
+
 def max_backward_shape(x, axis):
     """The shape gy of a max/min takes to broadcast back over x."""
     if axis is None:
