@@ -3,7 +3,17 @@
 Public names and module paths follow the book's package, so code written for it runs here.
 """
 
-from dezero import cuda, functions, layers, models, optimizers, utils  # noqa: E402
+from dezero import (  # noqa: E402
+    cuda,
+    dataloaders,
+    datasets,
+    functions,
+    layers,
+    models,
+    optimizers,
+    transforms,
+    utils,
+)
 from dezero.core import (
     Config,
     Function,
@@ -16,19 +26,26 @@ from dezero.core import (
     test_mode,
     using_config,
 )
+from dezero.dataloaders import DataLoader, SeqDataLoader  # noqa: E402
+from dezero.datasets import Dataset  # noqa: E402
 from dezero.layers import Layer  # noqa: E402
 from dezero.models import Model  # noqa: E402
 
 __all__ = [
     "Config",
+    "DataLoader",
+    "Dataset",
     "Function",
     "Layer",
     "Model",
     "Parameter",
+    "SeqDataLoader",
     "Variable",
     "as_array",
     "as_variable",
     "cuda",
+    "dataloaders",
+    "datasets",
     "functions",
     "layers",
     "models",
@@ -36,6 +53,7 @@ __all__ = [
     "no_grad",
     "setup_variable",
     "test_mode",
+    "transforms",
     "using_config",
     "utils",
 ]

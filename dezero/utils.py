@@ -130,6 +130,51 @@ def reshape_sum_backward(gy, x_shape, axis, keepdims):
     return gy.reshape(shape)
 
 
+def cache_dir() -> Path:
+    """Where downloads are kept: $DEZERO_CACHE, else ~/.dezero."""
+    return Path(os.environ.get("DEZERO_CACHE", Path.home() / ".dezero"))
+
+
+def get_file(url, file_name=None, md5=None):
+    """The path of a cached download of url, fetching it first if needed.
+
+    The file is written to a temporary name and renamed when complete, and its MD5 is
+    checked when given, so a broken download never stays in the cache.
+    """
+    import hashlib
+    import urllib.request
+
+    file_name = file_name or url[url.rfind("/") + 1 :]
+    path = cache_dir() / file_name
+    if path.exists():
+        if md5 is None or _md5(path) == md5:
+            return path
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    print(f"Downloading: {file_name}")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(tmp, "wb") as f:
+            shutil.copyfileobj(response, f)
+    except (OSError, ValueError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConnectionError(
+            f"cannot download {url} ({exc}). If you are offline, copy the file to {path} "
+            f"yourself; for MNIST, dezero.datasets.Digits is a small offline stand-in."
+        ) from None
+    if md5 is not None and (got := hashlib.md5(tmp.read_bytes()).hexdigest()) != md5:
+        tmp.unlink()
+        raise ValueError(f"{file_name} is corrupt: MD5 {got}, expected {md5}; download it again")
+    os.replace(tmp, path)
+    return path
+
+
+def _md5(path) -> str:
+    import hashlib
+
+    return hashlib.md5(Path(path).read_bytes()).hexdigest()
+
+
 def pair(x):
     """(x, x) for an int; a pair stays a pair (kernel sizes, strides, pads)."""
     if isinstance(x, int):

@@ -1,0 +1,172 @@
+"""Datasets: Spiral and SinCurve (generated), MNIST (downloaded and cached), Digits (bundled).
+
+Nothing downloads at import. MNIST downloads on first use, checks each file's MD5, and
+says clearly what to do when it cannot (offline). Digits is the offline stand-in: 1,797
+real handwritten digits shipped with the package (see dezero/data/README.md).
+"""
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+
+from dezero.transforms import Compose, Flatten, Normalize, ToFloat
+from dezero.utils import get_file
+
+
+class Dataset:
+    """Samples (x, t) by index, with optional transforms applied on the way out."""
+
+    def __init__(self, train=True, transform=None, target_transform=None):
+        self.train = train
+        self.transform = transform if transform is not None else (lambda x: x)
+        self.target_transform = target_transform if target_transform is not None else (lambda x: x)
+        self.data = None
+        self.label = None
+        self.prepare()
+
+    def __getitem__(self, index):
+        if not np.isscalar(index):
+            raise TypeError(f"a Dataset is indexed by one int at a time, got {type(index).__name__}")
+        if self.label is None:
+            return self.transform(self.data[index]), None
+        return self.transform(self.data[index]), self.target_transform(self.label[index])
+
+    def __len__(self):
+        return len(self.data)
+
+    def prepare(self):
+        pass
+
+
+def get_spiral(train=True):
+    """The book's 3-class spiral: 300 points, float32 x (300, 2) and int labels (300,).
+
+    The data are the book's (same seeds, same draws), from a generator of its own: unlike
+    the official function, calling it does not reseed NumPy's global generator.
+    """
+    rng = np.random.RandomState(1984 if train else 2020)
+    num_data, num_class, input_dim = 100, 3, 2
+    data_size = num_class * num_data
+    x = np.zeros((data_size, input_dim), dtype=np.float32)
+    t = np.zeros(data_size, dtype=np.int64)
+    for j in range(num_class):
+        for i in range(num_data):
+            rate = i / num_data
+            radius = 1.0 * rate
+            theta = j * 4.0 + 4.0 * rate + rng.randn() * 0.2
+            ix = num_data * j + i
+            x[ix] = np.array([radius * np.sin(theta), radius * np.cos(theta)]).flatten()
+            t[ix] = j
+    indices = rng.permutation(num_data * num_class)
+    return x[indices], t[indices]
+
+
+class Spiral(Dataset):
+    def prepare(self):
+        self.data, self.label = get_spiral(self.train)
+
+
+class SinCurve(Dataset):
+    """y = sin (train) or cos (test) on 1000 points with uniform noise; pairs (y[i], y[i+1]).
+
+    Seeded (seed=0 by default) so that training runs are reproducible.
+    """
+
+    def __init__(self, train=True, transform=None, target_transform=None, seed=0):
+        self.seed = seed
+        super().__init__(train, transform, target_transform)
+
+    def prepare(self):
+        rng = np.random.RandomState(self.seed)
+        num_data = 1000
+        x = np.linspace(0, 2 * np.pi, num_data)
+        noise = rng.uniform(-0.05, 0.05, size=x.shape)
+        y = (np.sin(x) if self.train else np.cos(x)) + noise
+        y = y.reshape(-1, 1)
+        self.data = y[:-1]
+        self.label = y[1:]
+
+
+def _mnist_default():
+    return Compose([Flatten(), ToFloat(), Normalize(0.0, 255.0)])
+
+
+class MNIST(Dataset):
+    """The real MNIST: 60,000 / 10,000 images (N, 1, 28, 28) uint8 and uint8 labels."""
+
+    url = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+    files = {
+        True: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+        False: ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+    }
+    md5 = {
+        "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+        "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+        "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+        "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+    }
+
+    def __init__(self, train=True, transform=None, target_transform=None):
+        super().__init__(train, transform if transform is not None else _mnist_default(), target_transform)
+
+    def prepare(self):
+        images, labels = self.files[self.train]
+        self.data = load_idx_images(get_file(self.url + images, md5=self.md5[images]))
+        self.label = load_idx_labels(get_file(self.url + labels, md5=self.md5[labels]))
+
+    @staticmethod
+    def labels():
+        return {i: str(i) for i in range(10)}
+
+
+def load_idx_images(path):
+    """Images of a gzip IDX file (magic 2051, big-endian header) as (N, 1, rows, cols) uint8."""
+    with gzip.open(path, "rb") as f:
+        header = np.frombuffer(f.read(16), dtype=">u4")
+        if header[0] != 2051:
+            raise ValueError(f"{path} is not an IDX image file (magic {header[0]}, expected 2051)")
+        n, rows, cols = (int(v) for v in header[1:])
+        data = np.frombuffer(f.read(), dtype=np.uint8)
+    if data.size != n * rows * cols:
+        raise ValueError(f"{path} is truncated: {data.size} bytes of pixels for {n} images")
+    return data.reshape(n, 1, rows, cols)
+
+
+def load_idx_labels(path):
+    """Labels of a gzip IDX file (magic 2049) as uint8."""
+    with gzip.open(path, "rb") as f:
+        header = np.frombuffer(f.read(8), dtype=">u4")
+        if header[0] != 2049:
+            raise ValueError(f"{path} is not an IDX label file (magic {header[0]}, expected 2049)")
+        labels = np.frombuffer(f.read(), dtype=np.uint8)
+    if labels.size != int(header[1]):
+        raise ValueError(f"{path} is truncated: {labels.size} labels, header says {int(header[1])}")
+    return labels
+
+
+DIGITS_FILE = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
+
+
+class Digits(Dataset):
+    """1,797 real 8x8 handwritten digits, bundled: the offline stand-in for MNIST.
+
+    Laid out like MNIST: images (N, 1, 8, 8) uint8 scaled to 0..255, uint8 labels, and
+    the same default transform. Every fifth digit is in the test split (360), the rest
+    in the train split (1,437).
+    """
+
+    def __init__(self, train=True, transform=None, target_transform=None):
+        super().__init__(train, transform if transform is not None else _mnist_default(), target_transform)
+
+    def prepare(self):
+        table = np.loadtxt(gzip.open(DIGITS_FILE, "rt"), delimiter=",")
+        pixels = np.round(table[:, :-1] * (255 / 16)).astype(np.uint8).reshape(-1, 1, 8, 8)
+        labels = table[:, -1].astype(np.uint8)
+        test = np.arange(len(table)) % 5 == 0
+        keep = ~test if self.train else test
+        self.data, self.label = pixels[keep], labels[keep]
+
+    @staticmethod
+    def labels():
+        return {i: str(i) for i in range(10)}
