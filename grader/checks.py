@@ -78,6 +78,8 @@ def check_grad(dz, f, *xs, gy=None, eps=1e-4, rtol=1e-4, atol=1e-5, todo=None) -
     variables = [dz.Variable(a.copy()) for a in arrays]
     where = f" [TODO {todo}]" if todo else ""
     y = f(*variables)
+    if not hasattr(y, "data") or isinstance(y, np.ndarray):
+        raise AssertionError(f"the function returned {type(y).__name__}, not a Variable{where}")
     if getattr(y, "creator", "absent") is None:
         raise AssertionError("the output has no creator, so no graph was built: does the code compute "
                              f"on .data and wrap the result in a new Variable?{where}")

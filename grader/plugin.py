@@ -233,6 +233,7 @@ def classify(exc: BaseException, root: Path) -> tuple[str, str | None, str]:
 _FIXTURE_ARG = re.compile(r"^\s*(dz|script)=")
 _EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( explicit)? (example|test case)")
 MAX_MESSAGE = 2000
+MAX_ARG = 160  # a drawn 200-element array would bury the message
 
 
 def _example_args(note: str) -> str:
@@ -241,7 +242,7 @@ def _example_args(note: str) -> str:
     for line in note.splitlines()[1:-1]:
         line = line.split("  #")[0].strip().rstrip(",")
         if line and not line.startswith("#") and not _FIXTURE_ARG.match(line):
-            args.append(line)
+            args.append(line if len(line) <= MAX_ARG else line[:MAX_ARG] + " …")
     return ", ".join(args) or "(none)"
 
 
@@ -253,7 +254,10 @@ def _failure_message(exc: BaseException, root: Path) -> str:
         elif not note.startswith(("You can reproduce", "Explanation:", "Unreliable")):
             parts.append(note)
     if isinstance(exc, AssertionError):
-        parts.append(str(exc) or "assertion failed")
+        text = str(exc) or "assertion failed"
+        if not text.startswith("assert ") and "\nassert " in text:
+            text = text[: text.index("\nassert ")]  # our own message says it; drop pytest's echo
+        parts.append(text)
     elif isinstance(exc, MemoryError):
         parts.append("MemoryError: the code ran out of memory (a huge array? a list that never stops?)")
     else:

@@ -83,3 +83,32 @@ def dags(draw, max_functions: int = 6):
         made += outputs
         variables += outputs
     return graph, made[-1 - draw(st.integers(0, len(made) - 1))]
+
+
+def dot_texts() -> st.SearchStrategy[str]:
+    """Short texts rich in what DOT must escape: quotes, backslashes, spaces, braces, Hangul.
+    """
+    tricky = st.sampled_from(['"', "\\", " ", "{", "]", ";", "=", "->", "node", "변수", "x"])
+    plain = st.characters(exclude_categories=("Cs", "Cc"))
+    return st.lists(st.one_of(tricky, plain), max_size=8).map("".join)
+
+
+BINARY_OPS = ("+", "-", "*", "/")
+UNARY_OPS = ("neg", "**2")
+
+
+@st.composite
+def expression_plans(draw, max_ops: int = 6):
+    """(n, ops): a random expression over n = 2-3 input Variables, as data.
+
+    Each op is (symbol, a, b): + - * / or the unary neg and **2; a and b index the values made
+    so far (the inputs, then each op's result); b is None for a unary op, and for a binary op
+    it means the Python constant 2.0 on the right. The last op's result is the output.
+    """
+    n, ops = draw(st.integers(2, 3)), []
+    for k in range(draw(st.integers(1, max_ops))):
+        symbol = draw(st.sampled_from([*BINARY_OPS, *UNARY_OPS]))
+        a = draw(st.integers(0, n + k - 1))
+        b = None if symbol in UNARY_OPS or draw(st.booleans()) else draw(st.integers(0, n + k - 1))
+        ops.append((symbol, a, b))
+    return n, ops
