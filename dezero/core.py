@@ -109,6 +109,10 @@ class Variable:
 
         Functions run in decreasing generation order from a heap, so each runs once,
         after all of its outputs' grads are complete.
+
+        A variable that this one does not depend on keeps grad None, never 0: for example
+        the second derivative of a*x + b, whose first derivative a has no path back to x.
+        Read None as "no dependence" (zero) in that case.
         """
         if self.data is None:
             raise ValueError("backward() needs data: this Variable holds None")
