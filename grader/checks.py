@@ -54,6 +54,18 @@ def functions_of(y) -> list:
     return found
 
 
+def functions_needed(graph: dict, y: str) -> set:
+    """For a graph given as data, {function: (input names, output names)}: the functions y needs."""
+    creator = {v: f for f, (_, outs) in graph.items() for v in outs}
+    found, todo = set(), [y]
+    while todo:
+        f = creator.get(todo.pop())
+        if f is not None and f not in found:
+            found.add(f)
+            todo += graph[f][0]
+    return found
+
+
 def seed_grad(dz, y, gy: np.ndarray) -> None:
     """Set the upstream gradient of y in the form the target expects."""
     y.grad = dz.Variable(gy) if grads_are_variables(dz) else gy

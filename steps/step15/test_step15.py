@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, note
 
+from grader.checks import functions_needed
 from grader.strategies import dags, diamond_depths
 
 BOOK_DIAMOND = {"A": (["x"], ["a"]), "B": (["a"], ["b"]), "C": (["a"], ["c"]), "D": (["b", "c"], ["y"])}
@@ -43,16 +44,6 @@ def _expected_generations(graph: dict) -> dict:
     return {n: gen(n) for n in names}
 
 
-def _needed(graph: dict, y: str) -> set:
-    """The functions y depends on."""
-    creator = {v: f for f, (_, outs) in graph.items() for v in outs}
-    found, todo = set(), [y]
-    while todo:
-        f = creator.get(todo.pop())
-        if f is not None and f not in found:
-            found.add(f)
-            todo += graph[f][0]
-    return found
 
 
 def _step14_visits(dz, graph: dict, y: str) -> list:
@@ -132,7 +123,8 @@ def test_backward_order_visits_each_needed_function_once(dz, case):
     order = dz.backward_order(graph, y)
     note(f"backward_order: {order}")
     assert len(order) == len(set(order)), f"a function is visited more than once: {order}"
-    assert set(order) == _needed(graph, y), f"expected the functions {sorted(_needed(graph, y))}"
+    needed = functions_needed(graph, y)
+    assert set(order) == needed, f"expected the functions {sorted(needed)}"
 
 
 @pytest.mark.grade(points=2, todo="step15.4")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, note
 
-from grader.checks import check_grad, grad_as_array, to_array
+from grader.checks import check_grad, functions_needed, functions_of, grad_as_array, to_array
 from grader.strategies import dags, floats_in
 
 BOOK_DIAMOND = {"A": (["x"], ["a"]), "B": (["a"], ["b"]), "C": (["a"], ["c"]), "D": (["b", "c"], ["y"])}
@@ -33,27 +33,8 @@ def _build(dz, graph: dict) -> dict:
     return made
 
 
-def _needed(graph: dict, y: str) -> set:
-    """The names of the functions y depends on, found from the data."""
-    creator = {v: f for f, (_, outs) in graph.items() for v in outs}
-    found, todo = set(), [y]
-    while todo:
-        f = creator.get(todo.pop())
-        if f is not None and f not in found:
-            found.add(f)
-            todo += graph[f][0]
-    return found
 
 
-def _behind(v) -> list:
-    """The functions behind v (the test's own walk)."""
-    found, todo = {}, [v.creator] if getattr(v, "creator", None) is not None else []
-    while todo:
-        f = todo.pop()
-        if id(f) not in found:
-            found[id(f)] = f
-            todo += [x.creator for x in f.inputs if x.creator is not None]
-    return list(found.values())
 
 
 def _cube_grad(dz, script, x: float, gy: float):
@@ -75,7 +56,8 @@ def test_graph_functions_lists_each_needed_function_once(dz, script, case):
     names = [next(n for n in graph if made[n] is f) for f in got]
     note(f"graph_functions: {names}")
     assert len(names) == len(set(names)), f"a function is listed more than once: {names}"
-    assert set(names) == _needed(graph, y), f"expected the functions {sorted(_needed(graph, y))}"
+    needed = functions_needed(graph, y)
+    assert set(names) == needed, f"expected the functions {sorted(needed)}"
 
 
 @pytest.mark.grade(points=1, todo="step30.1")
@@ -125,7 +107,7 @@ def test_cube_backward_graph_reaches_x(dz, script, x):
     vx, gx = _cube_grad(dz, script, x, 1.0)
     assert getattr(gx, "creator", None) is not None, (
         "the grad has no creator: compute it from self.inputs (Variables), not from .data")
-    funcs = _behind(gx)
+    funcs = functions_of(gx)
     note(f"functions behind the grad: {sorted(type(f).__name__ for f in funcs)}")
     assert any(v is vx for f in funcs for v in f.inputs), "the graph of the grad does not reach x"
 
@@ -159,7 +141,7 @@ def test_depends_on_matches_reachability(dz, script, case):
     """depends_on(y, v) is True exactly for y and the inputs of the functions y depends on."""
     graph, y = case
     made = _build(dz, graph)
-    needed = _needed(graph, y)
+    needed = functions_needed(graph, y)
     reachable = {y} | {v for f in needed for v in graph[f][0]}
     for v in sorted({v for ins, outs in graph.values() for v in (*ins, *outs)}):
         assert script.depends_on(made[y], made[v]) == (v in reachable), (

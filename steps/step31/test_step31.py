@@ -11,28 +11,20 @@ import pytest
 from hypothesis import example, given, note
 from numpy.polynomial import polynomial as P
 
+from grader.checks import functions_of
 from grader.strategies import arrays, chain_lengths, floats_in
 
 BOOK = np.array([0.0, 0.0, -2.0, 0.0, 1.0])  # x ** 4 - 2 x ** 2, lowest power first
 
 
-def _behind(v) -> list:
-    """The functions behind v (the test's own walk)."""
-    found, todo = {}, [v.creator] if getattr(v, "creator", None) is not None else []
-    while todo:
-        f = todo.pop()
-        if id(f) not in found:
-            found[id(f)] = f
-            todo += [x.creator for x in f.inputs if x.creator is not None]
-    return list(found.values())
 
 
 def _kinds(v) -> Counter:
-    return Counter(type(f).__name__ for f in _behind(v))
+    return Counter(type(f).__name__ for f in functions_of(v))
 
 
 def _reaches(v, x) -> bool:
-    return any(u is x for f in _behind(v) for u in f.inputs)
+    return any(u is x for f in functions_of(v) for u in f.inputs)
 
 
 def _poly(vx, coeffs):
