@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workloads import WORKLOADS  # noqa: E402
 
 REPEATS = 5
+SLOW = {"mlp32": 2, "mlp64": 2}  # one epoch is seconds long: fewer repeats
 
 
 def load(impl: str):
@@ -38,7 +39,7 @@ def main(impl: str, workload: str) -> None:
     run = make_floor() if impl == "numpy" else make(dz)
     run()  # warm up
     times = []
-    for _ in range(REPEATS):
+    for _ in range(SLOW.get(workload, REPEATS)):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)

@@ -81,4 +81,134 @@ def goldstein_floor():
     return run
 
 
-WORKLOADS = {"chain": (chain, chain_floor), "goldstein": (goldstein, goldstein_floor)}
+WIDE_INPUTS = 1_000
+
+
+def wide(dz):
+    """Forward + backward of one sum over 1,000 input Variables."""
+    Variable = dz.Variable
+
+    def run():
+        xs = [Variable(np.array(float(i))) for i in range(WIDE_INPUTS)]
+        y = sum(xs)
+        y.backward()
+        return xs[0].grad
+
+    return run
+
+
+def wide_floor():
+    def run():
+        xs = [np.array(float(i)) for i in range(WIDE_INPUTS)]
+        y = sum(xs)
+        grads = [np.ones_like(y) for _ in xs]
+        return y, grads
+
+    return run
+
+
+NEWTON_REPEATS = 100
+
+
+def newton(dz):
+    """Newton's method on x**4 - 2x**2 with second derivatives by double backprop, 100 x 10 steps."""
+    Variable = dz.Variable
+
+    def run():
+        for _ in range(NEWTON_REPEATS):
+            x = Variable(np.array(2.0))
+            for _ in range(10):
+                y = x**4 - 2 * x**2
+                x.cleargrad()
+                y.backward(create_graph=True)
+                gx = x.grad
+                x.cleargrad()
+                gx.backward()
+                x.data = x.data - gx.data / x.grad.data
+        return x
+
+    return run
+
+
+def newton_floor():
+    def run():
+        for _ in range(NEWTON_REPEATS):
+            x = np.array(2.0)
+            for _ in range(10):
+                x = x - (4 * x**3 - 4 * x) / (12 * x**2 - 4)
+        return x
+
+    return run
+
+
+MLP_SAMPLES, MLP_BATCH = 60_000, 100
+
+
+def _mlp_data(dtype):
+    rng = np.random.default_rng(0)
+    x = rng.random((MLP_SAMPLES, 784)).astype(dtype)
+    t = rng.integers(0, 10, MLP_SAMPLES)
+    return x, t
+
+
+def mlp(dtype):
+    """One epoch of a 784-1000-10 sigmoid MLP, batch 100, SGD, on synthetic data."""
+
+    def make(dz):
+        from dezero import optimizers
+        from dezero.models import MLP
+
+        x, t = _mlp_data(dtype)
+
+        def run():
+            np.random.seed(0)
+            model = MLP((1000, 10))
+            opt = optimizers.SGD(0.1).setup(model)
+            for i in range(0, MLP_SAMPLES, MLP_BATCH):
+                loss = dz.F.softmax_cross_entropy(model(x[i : i + MLP_BATCH]), t[i : i + MLP_BATCH])
+                model.cleargrads()
+                loss.backward()
+                opt.update()
+            return loss
+
+        return run
+
+    def floor():
+        x, t = _mlp_data(dtype)
+
+        def run():
+            rng = np.random.default_rng(0)
+            W1 = (rng.standard_normal((784, 1000)) * np.sqrt(1 / 784)).astype(dtype)
+            W2 = (rng.standard_normal((1000, 10)) * np.sqrt(1 / 1000)).astype(dtype)
+            b1, b2 = np.zeros(1000, dtype), np.zeros(10, dtype)
+            for i in range(0, MLP_SAMPLES, MLP_BATCH):
+                xb, tb = x[i : i + MLP_BATCH], t[i : i + MLP_BATCH]
+                h = np.tanh((xb @ W1 + b1) * 0.5) * 0.5 + 0.5
+                z = h @ W2 + b2
+                p = np.exp(z - z.max(axis=1, keepdims=True))
+                p /= p.sum(axis=1, keepdims=True)
+                gz = p
+                gz[np.arange(len(tb)), tb] -= 1
+                gz /= len(tb)
+                gW2, gb2 = h.T @ gz, gz.sum(axis=0)
+                gh = (gz @ W2.T) * h * (1 - h)
+                gW1, gb1 = xb.T @ gh, gh.sum(axis=0)
+                W1 -= 0.1 * gW1
+                b1 -= 0.1 * gb1
+                W2 -= 0.1 * gW2
+                b2 -= 0.1 * gb2
+            return W2
+
+        return run
+
+    return make, floor
+
+
+WORKLOADS = {
+    "chain": (chain, chain_floor),
+    "wide": (wide, wide_floor),
+    "goldstein": (goldstein, goldstein_floor),
+    "newton": (newton, newton_floor),
+    "mlp32": mlp(np.float32),
+    "mlp64": mlp(np.float64),
+}
