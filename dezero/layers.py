@@ -123,6 +123,66 @@ class Linear(Layer):
         return F.linear(x, self.W, self.b)
 
 
+class Conv2d(Layer):
+    """A 2-D convolution layer; in_channels is taken from the first input when not given."""
+
+    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, dtype=np.float32,
+                 in_channels=None):
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.pad = pad
+        self.dtype = dtype
+        self.W = Parameter(None, name="W")
+        if in_channels is not None:
+            self._init_W()
+        self.b = None if nobias else Parameter(np.zeros(out_channels, dtype=dtype), name="b")
+
+    def _init_W(self, xp=np):
+        C, OC = self.in_channels, self.out_channels
+        KH, KW = pair(self.kernel_size)
+        scale = np.sqrt(1 / (C * KH * KW))
+        self.W.data = (xp.random.randn(OC, C, KH, KW) * scale).astype(self.dtype)
+
+    def forward(self, x):
+        if self.W.data is None:
+            self.in_channels = x.shape[1]
+            self._init_W(cuda.get_array_module(x))
+        return F.conv2d(x, self.W, self.b, self.stride, self.pad)
+
+
+class Deconv2d(Layer):
+    """A 2-D transposed convolution layer (lazy in_channels, like Conv2d)."""
+
+    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, dtype=np.float32,
+                 in_channels=None):
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.pad = pad
+        self.dtype = dtype
+        self.W = Parameter(None, name="W")
+        if in_channels is not None:
+            self._init_W()
+        self.b = None if nobias else Parameter(np.zeros(out_channels, dtype=dtype), name="b")
+
+    def _init_W(self, xp=np):
+        C, OC = self.in_channels, self.out_channels
+        KH, KW = pair(self.kernel_size)
+        scale = np.sqrt(1 / (C * KH * KW))
+        self.W.data = (xp.random.randn(C, OC, KH, KW) * scale).astype(self.dtype)
+
+    def forward(self, x):
+        if self.W.data is None:
+            self.in_channels = x.shape[1]
+            self._init_W(cuda.get_array_module(x))
+        return F.deconv2d(x, self.W, self.b, self.stride, self.pad)
+
+
 class RNN(Layer):
     """An Elman RNN: h = tanh(x2h(x) + h2h(h)); reset_state forgets h."""
 
@@ -211,4 +271,4 @@ class BatchNorm(Layer):
         return F.batch_norm(x, self.gamma, self.beta, self.avg_mean.data, self.avg_var.data)
 
 
-__all__ = ["BatchNorm", "EmbedID", "LSTM", "Layer", "Linear", "RNN", "pair"]
+__all__ = ["BatchNorm", "Conv2d", "Deconv2d", "EmbedID", "LSTM", "Layer", "Linear", "RNN"]

@@ -1,5 +1,7 @@
 """Models: a Layer that can draw itself, Sequential and MLP (book module path)."""
 
+import numpy as np
+
 import dezero.functions as F
 import dezero.layers as L
 from dezero import utils
@@ -43,3 +45,152 @@ class MLP(Model):
         for layer in self.layers[:-1]:
             x = self.activation(layer(x))
         return self.layers[-1](x)
+
+
+class VGG16(Model):
+    """VGG16: 13 convolutions and 3 fully connected layers, 138,357,544 parameters.
+
+    pretrained=True loads ImageNet weights (≈553 MB, downloaded once into the cache and
+    checked; a clear error when offline). Without it the weights are random.
+    """
+
+    WEIGHTS_PATH = "https://github.com/koki0702/dezero-models/releases/download/v0.1/vgg16.npz"
+
+    def __init__(self, pretrained=False):
+        super().__init__()
+        widths = [(64, 2), (128, 2), (256, 3), (512, 3), (512, 3)]
+        for block, (width, count) in enumerate(widths, 1):
+            for i in range(1, count + 1):
+                setattr(self, f"conv{block}_{i}", L.Conv2d(width, kernel_size=3, stride=1, pad=1))
+        self.fc6 = L.Linear(4096)
+        self.fc7 = L.Linear(4096)
+        self.fc8 = L.Linear(1000)
+        if pretrained:
+            self.load_weights(utils.get_file(VGG16.WEIGHTS_PATH))
+
+    def forward(self, x):
+        for block, count in enumerate([2, 2, 3, 3, 3], 1):
+            for i in range(1, count + 1):
+                x = F.relu(getattr(self, f"conv{block}_{i}")(x))
+            x = F.pooling(x, 2, 2)
+        x = F.reshape(x, (x.shape[0], -1))
+        x = F.dropout(F.relu(self.fc6(x)))
+        x = F.dropout(F.relu(self.fc7(x)))
+        return self.fc8(x)
+
+    @staticmethod
+    def preprocess(image, size=(224, 224), dtype=np.float32):
+        """A PIL image → the network's input: resized, BGR, mean subtracted, CHW."""
+        image = image.convert("RGB")
+        if size:
+            image = image.resize(size)
+        image = np.asarray(image, dtype=dtype)[:, :, ::-1]
+        image -= np.array([103.939, 116.779, 123.68], dtype=dtype)
+        return image.transpose((2, 0, 1))
+
+
+class ResNet(Model):
+    """ResNet-50/101/152 (He et al.): bottleneck blocks; pretrained weights as for VGG16."""
+
+    WEIGHTS_PATH = "https://github.com/koki0702/dezero-models/releases/download/v0.1/resnet{}.npz"
+
+    def __init__(self, n_layers=152, pretrained=False):
+        super().__init__()
+        blocks = {50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3]}
+        if n_layers not in blocks:
+            raise ValueError(f"n_layers must be 50, 101 or 152, not {n_layers}")
+        block = blocks[n_layers]
+        self.conv1 = L.Conv2d(64, 7, 2, 3)
+        self.bn1 = L.BatchNorm()
+        self.res2 = BuildingBlock(block[0], 64, 64, 256, 1)
+        self.res3 = BuildingBlock(block[1], 256, 128, 512, 2)
+        self.res4 = BuildingBlock(block[2], 512, 256, 1024, 2)
+        self.res5 = BuildingBlock(block[3], 1024, 512, 2048, 2)
+        self.fc6 = L.Linear(1000)
+        if pretrained:
+            self.load_weights(utils.get_file(ResNet.WEIGHTS_PATH.format(n_layers)))
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.pooling(x, kernel_size=3, stride=2)
+        x = self.res5(self.res4(self.res3(self.res2(x))))
+        x = _global_average_pooling_2d(x)
+        return self.fc6(x)
+
+
+class ResNet152(ResNet):
+    def __init__(self, pretrained=False):
+        super().__init__(152, pretrained)
+
+
+class ResNet101(ResNet):
+    def __init__(self, pretrained=False):
+        super().__init__(101, pretrained)
+
+
+class ResNet50(ResNet):
+    def __init__(self, pretrained=False):
+        super().__init__(50, pretrained)
+
+
+def _global_average_pooling_2d(x):
+    N, C, H, W = x.shape
+    h = F.average_pooling(x, (H, W), stride=1)
+    return F.reshape(h, (N, C))
+
+
+class BuildingBlock(Layer):
+    def __init__(self, n_layers, in_channels, mid_channels, out_channels, stride):
+        super().__init__()
+        self.a = BottleneckA(in_channels, mid_channels, out_channels, stride)
+        self._forward = ["a"]
+        for i in range(n_layers - 1):
+            name = f"b{i + 1}"
+            setattr(self, name, BottleneckB(out_channels, mid_channels))
+            self._forward.append(name)
+
+    def forward(self, x):
+        for name in self._forward:
+            x = getattr(self, name)(x)
+        return x
+
+
+class BottleneckA(Layer):
+    """A bottleneck whose shortcut is a strided 1x1 convolution (the shapes change)."""
+
+    def __init__(self, in_channels, mid_channels, out_channels, stride=2):
+        super().__init__()
+        self.conv1 = L.Conv2d(mid_channels, 1, stride, 0, nobias=True, in_channels=in_channels)
+        self.bn1 = L.BatchNorm()
+        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True, in_channels=mid_channels)
+        self.bn2 = L.BatchNorm()
+        self.conv3 = L.Conv2d(out_channels, 1, 1, 0, nobias=True, in_channels=mid_channels)
+        self.bn3 = L.BatchNorm()
+        self.conv4 = L.Conv2d(out_channels, 1, stride, 0, nobias=True, in_channels=in_channels)
+        self.bn4 = L.BatchNorm()
+
+    def forward(self, x):
+        h1 = F.relu(self.bn1(self.conv1(x)))
+        h1 = F.relu(self.bn2(self.conv2(h1)))
+        h1 = self.bn3(self.conv3(h1))
+        h2 = self.bn4(self.conv4(x))
+        return F.relu(h1 + h2)
+
+
+class BottleneckB(Layer):
+    """A bottleneck whose shortcut is the identity."""
+
+    def __init__(self, in_channels, mid_channels):
+        super().__init__()
+        self.conv1 = L.Conv2d(mid_channels, 1, 1, 0, nobias=True, in_channels=in_channels)
+        self.bn1 = L.BatchNorm()
+        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True, in_channels=mid_channels)
+        self.bn2 = L.BatchNorm()
+        self.conv3 = L.Conv2d(in_channels, 1, 1, 0, nobias=True, in_channels=mid_channels)
+        self.bn3 = L.BatchNorm()
+
+    def forward(self, x):
+        h = F.relu(self.bn1(self.conv1(x)))
+        h = F.relu(self.bn2(self.conv2(h)))
+        h = self.bn3(self.conv3(h))
+        return F.relu(h + x)

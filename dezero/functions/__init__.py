@@ -79,6 +79,16 @@ from dezero.functions.tensor import (
     mean,
     min,
 )
+from dezero.functions_conv import (  # the book's functions.py re-exports these too
+    average_pooling,
+    col2im,
+    conv2d,
+    conv2d_simple,
+    deconv2d,
+    im2col,
+    pooling,
+    pooling_simple,
+)
 
 __all__ = [
     "BatchNorm", "BroadcastTo", "Clip", "Cos", "Exp", "GetItem", "GetItemGrad", "LeakyReLU",
@@ -91,4 +101,6 @@ __all__ = [
     "relu", "reshape", "rsub", "sigmoid", "sigmoid_cross_entropy", "sigmoid_simple", "sin",
     "softmax", "softmax_cross_entropy", "softmax_cross_entropy_simple", "softmax_simple",
     "square", "sub", "sum", "sum_to", "tanh", "transpose",
+    "average_pooling", "col2im", "conv2d", "conv2d_simple", "deconv2d", "im2col", "pooling",
+    "pooling_simple",
 ]

@@ -70,3 +70,33 @@ def test_layers_keep_float32_weights():
 def test_misspelled_names_stay_as_aliases():
     assert F.batch_nrom is F.batch_norm
     assert Variable.matmaul is Variable.matmul
+
+
+def test_third_order_derivative_through_conv2d_weights():
+    """6.2 item 1: the official Conv2DGradW.backward treated a weakref as a Variable."""
+    rng = np.random.default_rng(0)
+    x = Variable(rng.standard_normal((1, 1, 4, 4)))
+    W = Variable(rng.standard_normal((1, 1, 2, 2)))
+    F.sum(F.conv2d(x, W) ** 3).backward(create_graph=True)
+    g1 = W.grad
+    W.cleargrad()
+    F.sum(g1**2).backward(create_graph=True)
+    g2 = W.grad
+    W.cleargrad()
+    F.sum(g2).backward()
+    assert W.grad.shape == (1, 1, 2, 2)
+
+
+def test_average_pooling_backward_with_a_non_square_kernel():
+    """6.2 item 2: the official AveragePooling.backward swapped the kernel's height and width."""
+    from grader.checks import check_grad
+
+    x = np.random.default_rng(1).standard_normal((1, 2, 4, 6))
+    check_grad(dezero, lambda v: F.average_pooling(v, (2, 3), (2, 3)), x)
+
+
+def test_conv2d_shape_errors_name_both_shapes():
+    with pytest.raises(ValueError, match=r"\(1, 3, 5, 5\).*\(2, 4, 3, 3\)"):
+        F.conv2d(np.zeros((1, 3, 5, 5)), np.zeros((2, 4, 3, 3)))
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        F.conv2d(np.zeros((1, 3, 2, 2)), np.zeros((2, 3, 5, 5)))
