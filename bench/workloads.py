@@ -204,6 +204,47 @@ def mlp(dtype):
     return make, floor
 
 
+CONV_REPEATS = 20
+
+
+def conv(dz):
+    """Conv2d 3 -> 16, 3x3, pad 1, on a (32, 3, 32, 32) float32 batch: forward + backward, 20 times."""
+    import dezero.layers as L
+
+    rng = np.random.default_rng(0)
+    x = rng.random((32, 3, 32, 32)).astype(np.float32)
+
+    def run():
+        np.random.seed(0)
+        layer = L.Conv2d(16, kernel_size=3, stride=1, pad=1)
+        for _ in range(CONV_REPEATS):
+            layer.cleargrads()
+            y = layer(x)
+            dz.F.sum(y).backward()
+        return layer.W.grad
+
+    return run
+
+
+def conv_floor():
+    rng = np.random.default_rng(0)
+    x = rng.random((32, 3, 32, 32)).astype(np.float32)
+    W = (rng.standard_normal((16, 3, 3, 3)) * 0.1).astype(np.float32)
+
+    def run():
+        for _ in range(CONV_REPEATS):
+            xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+            col = np.lib.stride_tricks.sliding_window_view(xp, (3, 3), axis=(2, 3))  # N,C,H,W,3,3
+            col = col.transpose(0, 2, 3, 1, 4, 5).reshape(32 * 32 * 32, 27)
+            y = col @ W.reshape(16, 27).T
+            gy = np.ones_like(y)
+            gW = gy.T @ col
+            gcol = gy @ W.reshape(16, 27)
+        return gW, gcol
+
+    return run
+
+
 WORKLOADS = {
     "chain": (chain, chain_floor),
     "wide": (wide, wide_floor),
@@ -211,4 +252,5 @@ WORKLOADS = {
     "newton": (newton, newton_floor),
     "mlp32": mlp(np.float32),
     "mlp64": mlp(np.float64),
+    "conv": (conv, conv_floor),
 }
