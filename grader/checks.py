@@ -21,6 +21,17 @@ def to_array(obj) -> np.ndarray:
     return np.asarray(obj)
 
 
+def assert_array_close(got, expected, what: str, rtol: float = 1e-12, atol: float = 1e-12) -> None:
+    """got (a Variable or array) has expected's shape and values; else name the worst element."""
+    assert got is not None, f"{what} is None"
+    got, expected = to_array(got), np.asarray(expected)
+    assert got.shape == expected.shape, f"{what} has shape {got.shape}, expected {expected.shape}"
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        i = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape) if got.ndim else ()
+        raise AssertionError(f"{what} at index {tuple(int(k) for k in i)} is {got[i]!r}, "
+                             f"expected {expected[i]!r}; shape {got.shape}")
+
+
 def grad_as_array(x) -> np.ndarray | None:
     """x.grad as an ndarray (None when no grad): ndarray grads up to step 31, Variables after."""
     grad = x.grad

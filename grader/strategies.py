@@ -112,3 +112,82 @@ def expression_plans(draw, max_ops: int = 6):
         b = None if symbol in UNARY_OPS or draw(st.booleans()) else draw(st.integers(0, n + k - 1))
         ops.append((symbol, a, b))
     return n, ops
+
+
+def _prime_factors(n):
+    out, p = [], 2
+    while n > 1:
+        while n % p == 0:
+            out, n = out + [p], n // p
+        p += 1
+    return out
+
+
+@st.composite
+def reshape_cases(draw):
+    """(x, shape): a float64 array and a different shape of the same size (its prime factors regrouped).
+    """
+    x = draw(arrays())
+    factors = _prime_factors(x.size)
+    ndim = draw(st.integers(1, 3))
+    bins = [draw(st.integers(0, ndim - 1)) for _ in factors]
+    shape = tuple(int(np.prod([f for f, b in zip(factors, bins, strict=True) if b == d], dtype=int))
+                  for d in range(ndim))
+    return x, shape if shape != x.shape else (1, *shape)
+
+
+@st.composite
+def transpose_cases(draw):
+    """(x, axes): a float64 array and None or a permutation of its axes, some written negative.
+    """
+    x = draw(arrays())
+    if not draw(st.booleans()):
+        return x, None
+    perm = draw(st.permutations(range(x.ndim)))
+    negative = draw(st.lists(st.booleans(), min_size=x.ndim, max_size=x.ndim))
+    return x, tuple(a - x.ndim if n else a for a, n in zip(perm, negative, strict=True))
+
+
+@st.composite
+def sum_cases(draw):
+    """(x, axis, keepdims): a float64 array and a sum's arguments: axis None, an int or a tuple of
+    distinct axes, any of them written negative.
+    """
+    x = draw(arrays())
+    keepdims = draw(st.booleans())
+    kind = draw(st.sampled_from(["none", "int", "tuple"] if x.ndim else ["none"]))
+    if kind == "none":
+        return x, None, keepdims
+    if kind == "int":
+        return x, draw(st.integers(-x.ndim, x.ndim - 1)), keepdims
+    axes = draw(st.lists(st.integers(0, x.ndim - 1), min_size=1, max_size=x.ndim, unique=True))
+    negative = draw(st.lists(st.booleans(), min_size=len(axes), max_size=len(axes)))
+    return x, tuple(a - x.ndim if n else a for a, n in zip(axes, negative, strict=True)), keepdims
+
+
+def broadcastable_pairs(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
+    """(x0, x1): two float64 arrays, elements in [lo, hi], whose shapes broadcast together,
+    such as (2, 3) and (3,), (1,) or (2, 1); equal shapes too. Shrinks toward small shapes.
+    """
+    pairs = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=4)
+    return pairs.flatmap(lambda b: st.tuples(*(arrays(s, lo, hi) for s in b.input_shapes)))
+
+
+@st.composite
+def broadcast_cases(draw):
+    """(x, big): float64 arrays where x's shape broadcasts to big's, a different shape: big's
+    leading axes dropped and some of its sides set to 1.
+    """
+    shape = draw(shapes(min_dims=1))
+    lead = draw(st.integers(0, len(shape)))
+    ones = draw(st.lists(st.booleans(), min_size=len(shape) - lead, max_size=len(shape) - lead))
+    small = tuple(1 if one else side for one, side in zip(ones, shape[lead:], strict=True))
+    shape = shape if small != shape else (2, *shape)
+    return draw(arrays(small)), draw(arrays(shape))
+
+
+def matmul_pairs() -> st.SearchStrategy[tuple]:
+    """(x, W): float64 arrays of shapes (N, D) and (D, H), sides 1..4, elements in [-3, 3].
+    """
+    return shapes(min_dims=3, max_dims=3).flatmap(
+        lambda s: st.tuples(arrays((s[0], s[1])), arrays((s[1], s[2]))))

@@ -3,58 +3,11 @@
 import numpy as np
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
 
-from grader.checks import check_grad, grad_as_array, to_array
-from grader.strategies import arrays
+from grader.checks import assert_array_close, check_grad, grad_as_array
+from grader.strategies import reshape_cases, transpose_cases
 
 BOOK_X = np.array([[1, 2, 3], [4, 5, 6]])
-
-
-def _prime_factors(n):
-    out, p = [], 2
-    while n > 1:
-        while n % p == 0:
-            out, n = out + [p], n // p
-        p += 1
-    return out
-
-
-@st.composite
-def reshape_cases(draw):
-    """(x, shape): a float64 array and a different shape of the same size (its prime factors regrouped).
-
-    Belongs in grader.strategies (STYLE B5); kept here until it moves.
-    """
-    x = draw(arrays())
-    factors = _prime_factors(x.size)
-    ndim = draw(st.integers(1, 3))
-    bins = [draw(st.integers(0, ndim - 1)) for _ in factors]
-    shape = tuple(int(np.prod([f for f, b in zip(factors, bins, strict=True) if b == d], dtype=int))
-                  for d in range(ndim))
-    return x, shape if shape != x.shape else (1, *shape)
-
-
-@st.composite
-def transpose_cases(draw):
-    """(x, axes): a float64 array and None or a permutation of its axes, some written negative.
-
-    Belongs in grader.strategies (STYLE B5); kept here until it moves.
-    """
-    x = draw(arrays())
-    if not draw(st.booleans()):
-        return x, None
-    perm = draw(st.permutations(range(x.ndim)))
-    negative = draw(st.lists(st.booleans(), min_size=x.ndim, max_size=x.ndim))
-    return x, tuple(a - x.ndim if n else a for a, n in zip(perm, negative, strict=True))
-
-
-def _assert_equal(got, expected, what):
-    """got (a Variable or array) has expected's shape and values (to 1e-12)."""
-    assert got is not None, f"{what} is None"
-    got, expected = to_array(got), np.asarray(expected)
-    assert got.shape == expected.shape, f"{what} has shape {got.shape}, expected {expected.shape}"
-    assert np.allclose(got, expected, rtol=1e-12, atol=1e-12), f"{what} is\n{got!r}\nexpected\n{expected!r}"
 
 
 @pytest.mark.grade(points=2, todo="step38.1")
@@ -63,7 +16,7 @@ def _assert_equal(got, expected, what):
 def test_reshape_matches_numpy(dz, case):
     """functions.reshape(x, shape) gives numpy's x.reshape(shape)."""
     x, shape = case
-    _assert_equal(dz.functions.reshape(dz.Variable(x), shape), x.reshape(shape), f"reshape(x, {shape})")
+    assert_array_close(dz.functions.reshape(dz.Variable(x), shape), x.reshape(shape), f"reshape(x, {shape})")
 
 
 @pytest.mark.grade(points=1, todo="step38.2")
@@ -74,7 +27,7 @@ def test_reshape_grad_has_input_shape(dz, case):
     x, shape = case
     v = dz.Variable(x)
     dz.functions.reshape(v, shape).backward()
-    _assert_equal(grad_as_array(v), np.ones_like(x), f"x.grad after reshape to {shape}")
+    assert_array_close(grad_as_array(v), np.ones_like(x), f"x.grad after reshape to {shape}")
 
 
 @pytest.mark.grade(points=2, todo="step38.2")
@@ -92,7 +45,7 @@ def test_transpose_matches_numpy(dz, case):
     """functions.transpose(x, axes) gives numpy's transpose, reversed axes when axes is None."""
     x, axes = case
     y = dz.functions.transpose(dz.Variable(x), axes)
-    _assert_equal(y, np.transpose(x, axes), f"transpose(x, {axes})")
+    assert_array_close(y, np.transpose(x, axes), f"transpose(x, {axes})")
 
 
 @pytest.mark.grade(points=1, todo="step38.4")
@@ -103,7 +56,7 @@ def test_transpose_grad_has_input_shape(dz, case):
     x, axes = case
     v = dz.Variable(x)
     dz.functions.transpose(v, axes).backward()
-    _assert_equal(grad_as_array(v), np.ones_like(x), f"x.grad after transpose with axes={axes}")
+    assert_array_close(grad_as_array(v), np.ones_like(x), f"x.grad after transpose with axes={axes}")
 
 
 @pytest.mark.grade(points=2, todo="step38.4")
@@ -124,9 +77,9 @@ def test_variable_reshape_takes_tuple_or_ints(dz, case):
     for form, call in forms.items():
         v = dz.Variable(x)
         y = call(v)
-        _assert_equal(y, x.reshape(shape), f"x.reshape with {form} {shape}")
+        assert_array_close(y, x.reshape(shape), f"x.reshape with {form} {shape}")
         y.backward()
-        _assert_equal(grad_as_array(v), np.ones_like(x), f"x.grad after x.reshape with {form}")
+        assert_array_close(grad_as_array(v), np.ones_like(x), f"x.grad after x.reshape with {form}")
 
 
 @pytest.mark.grade(points=2, todo="step38.6")
@@ -142,6 +95,6 @@ def test_variable_transpose_forms_match_numpy(dz, case):
     for form, (call, expected) in forms.items():
         v = dz.Variable(x)
         y = call(v)
-        _assert_equal(y, expected, form)
+        assert_array_close(y, expected, form)
         y.backward()
-        _assert_equal(grad_as_array(v), np.ones_like(x), f"x.grad after {form}")
+        assert_array_close(grad_as_array(v), np.ones_like(x), f"x.grad after {form}")

@@ -3,39 +3,12 @@
 import numpy as np
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from grader.checks import check_grad, grad_as_array, to_array
-from grader.strategies import arrays, shapes
+from grader.strategies import broadcast_cases, broadcastable_pairs
 
 BOOK_X0 = np.array([1, 2, 3])
 BOOK_X1 = np.array([10])
-
-
-def broadcastable_pairs(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
-    """(x0, x1): two float64 arrays, elements in [lo, hi], whose shapes broadcast together,
-    such as (2, 3) and (3,), (1,) or (2, 1); equal shapes too. Shrinks toward small shapes.
-
-    Belongs in grader.strategies (STYLE B5); kept here until it moves.
-    """
-    pairs = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=4)
-    return pairs.flatmap(lambda b: st.tuples(*(arrays(s, lo, hi) for s in b.input_shapes)))
-
-
-@st.composite
-def broadcast_cases(draw):
-    """(x, big): float64 arrays where x's shape broadcasts to big's, a different shape: big's
-    leading axes dropped and some of its sides set to 1.
-
-    Belongs in grader.strategies (STYLE B5); kept here until it moves.
-    """
-    shape = draw(shapes(min_dims=1))
-    lead = draw(st.integers(0, len(shape)))
-    ones = draw(st.lists(st.booleans(), min_size=len(shape) - lead, max_size=len(shape) - lead))
-    small = tuple(1 if one else side for one, side in zip(ones, shape[lead:], strict=True))
-    shape = shape if small != shape else (2, *shape)
-    return draw(arrays(small)), draw(arrays(shape))
 
 
 def _check_op(dz, op, x0, x1, todo):

@@ -5,30 +5,12 @@ import re
 import numpy as np
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
 
-from grader.checks import check_grad, grad_as_array, to_array
-from grader.strategies import arrays, shapes
+from grader.checks import assert_array_close, check_grad, grad_as_array
+from grader.strategies import matmul_pairs, shapes
 
 BOOK_X = np.arange(6.0).reshape(2, 3)  # the book draws random (2, 3) and (3, 4) and prints the grad shapes
 BOOK_W = np.arange(12.0).reshape(3, 4) / 10
-
-
-def matmul_pairs() -> st.SearchStrategy[tuple]:
-    """(x, W): float64 arrays of shapes (N, D) and (D, H), sides 1..4, elements in [-3, 3].
-
-    Belongs in grader.strategies (STYLE B5); kept here until it moves.
-    """
-    return shapes(min_dims=3, max_dims=3).flatmap(
-        lambda s: st.tuples(arrays((s[0], s[1])), arrays((s[1], s[2]))))
-
-
-def _assert_equal(got, expected, what):
-    """got (a Variable or array) has expected's shape and values (to 1e-12)."""
-    assert got is not None, f"{what} is None"
-    got, expected = to_array(got), np.asarray(expected)
-    assert got.shape == expected.shape, f"{what} has shape {got.shape}, expected {expected.shape}"
-    assert np.allclose(got, expected, rtol=1e-12, atol=1e-12), f"{what} is\n{got!r}\nexpected\n{expected!r}"
 
 
 @pytest.mark.grade(points=2, todo="step41.1")
@@ -38,7 +20,7 @@ def test_matmul_matches_numpy(dz, pair):
     """functions.matmul(x, W) is numpy's x @ W, of shape (N, H), for (N, D) @ (D, H)."""
     x, W = pair
     y = dz.functions.matmul(dz.Variable(x), dz.Variable(W))
-    _assert_equal(y, x @ W, f"matmul of {x.shape} and {W.shape}")
+    assert_array_close(y, x @ W, f"matmul of {x.shape} and {W.shape}")
 
 
 @pytest.mark.grade(points=1, todo="step41.1")
@@ -48,7 +30,7 @@ def test_variable_matmul_and_dot_match_function(dz, pair):
     x, W = pair
     for name in ("matmul", "dot"):
         got = getattr(dz.Variable(x), name)(dz.Variable(W))
-        _assert_equal(got, x @ W, f"x.{name}(W) for shapes {x.shape} and {W.shape}")
+        assert_array_close(got, x @ W, f"x.{name}(W) for shapes {x.shape} and {W.shape}")
 
 
 @pytest.mark.grade(points=1, todo="step41.1")
@@ -75,8 +57,8 @@ def test_matmul_grads_have_input_shapes(dz, pair):
     vx, vW = dz.Variable(x), dz.Variable(W)
     dz.functions.matmul(vx, vW).backward()
     ones = np.ones((x.shape[0], W.shape[1]))
-    _assert_equal(grad_as_array(vx), ones @ W.T, f"x.grad for shapes {x.shape} @ {W.shape}")
-    _assert_equal(grad_as_array(vW), x.T @ ones, f"W.grad for shapes {x.shape} @ {W.shape}")
+    assert_array_close(grad_as_array(vx), ones @ W.T, f"x.grad for shapes {x.shape} @ {W.shape}")
+    assert_array_close(grad_as_array(vW), x.T @ ones, f"W.grad for shapes {x.shape} @ {W.shape}")
 
 
 @pytest.mark.grade(points=3, todo="step41.2")
