@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     skel = sub.add_parser("skeletons", help="check that steps/ code and the test manifest are in step")
     skel.add_argument("--write", action="store_true",
                       help="regenerate steps/*/ code from solutions/ and grader/manifest.json")
+    batch = sub.add_parser("batch", help="grade a folder of class submissions into a gradebook")
+    batch.add_argument("submissions", type=Path, help="folder with one entry per student (folder or archive)")
+    batch.add_argument("--steps", required=True, help="steps to grade: 7, 1-10 or 3,5,7-9")
+    batch.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    batch.add_argument("--out", type=Path, default=Path("grades"), help="output folder (default: grades)")
+    batch.add_argument("--timeout", type=float, default=10.0, help=HELP_TIMEOUT)
     integ = sub.add_parser("integrity", help="solution and reference pass, skeleton and each TODO fail")
     integ.add_argument("--steps", default=None, help="steps to check: 7, 1-10 or 3,5,7-9 (default: all)")
     integ.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
@@ -140,7 +146,25 @@ def cmd_integrity(args: argparse.Namespace) -> int:
     return integrity.main(steps, args.jobs)
 
 
-COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity}
+def cmd_batch(args: argparse.Namespace) -> int:
+    import os
+
+    from grader import batch
+
+    steps = parse_steps(args.steps)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
+    if not args.submissions.is_dir():
+        raise UsageError(f"{args.submissions} is not a folder of submissions")
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout must be positive (got {args.timeout})")
+    options = batch.BatchOptions(args.submissions, steps, args.out, args.jobs or os.cpu_count() or 2,
+                                 test_timeout=args.timeout)
+    return batch.run_batch(options)
+
+
+COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity,
+            "batch": cmd_batch}
 
 
 def main(argv: list[str] | None = None) -> int:
