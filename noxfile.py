@@ -96,6 +96,18 @@ def integrity(session: nox.Session) -> None:
     session.run(course_python(session), "-m", "grader", "integrity", *session.posargs, external=True)
 
 
+@nox.session(venv_backend="none", default=False)
+def batch(session: nox.Session) -> None:
+    """Grade a folder of class submissions: `nox -s batch -- SUBMISSIONS --steps 1-10 --out grades`."""
+    session.run(course_python(session), "-m", "grader", "batch", *session.posargs, external=True)
+
+
+@nox.session(name="batch-bench", venv_backend="none", default=False)
+def batch_bench(session: nox.Session) -> None:
+    """Grade 200 synthetic submissions over five steps in one batch; print the time per submission."""
+    session.run(course_python(session), "bench/batch_bench.py", *session.posargs, external=True)
+
+
 OFFICIAL_ENV = ROOT / ".nox" / "bench-official"
 
 
