@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     skel = sub.add_parser("skeletons", help="check that steps/ code and the test manifest are in step")
     skel.add_argument("--write", action="store_true",
                       help="regenerate steps/*/ code from solutions/ and grader/manifest.json")
+    release = sub.add_parser("release", help="write a student repository without solutions")
+    release.add_argument("out", type=Path, help="new folder for the release")
+    release.add_argument("--steps", required=True, help="steps to release: 7, 1-10 or 3,5,7-9")
+    carry = sub.add_parser("carry", help="copy your filled TODO blocks from step N-1 into step N")
+    carry.add_argument("step", help="the step to fill, 2-60")
     batch = sub.add_parser("batch", help="grade a folder of class submissions into a gradebook")
     batch.add_argument("submissions", type=Path, help="folder with one entry per student (folder or archive)")
     batch.add_argument("--steps", required=True, help="steps to grade: 7, 1-10 or 3,5,7-9")
@@ -163,8 +168,38 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return batch.run_batch(options)
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from grader import release
+
+    steps = parse_steps(args.steps)
+    try:
+        found = release.make_release(args.out, steps)
+    except FileExistsError as exc:
+        raise UsageError(str(exc)) from None
+    for problem in found:
+        print(f"  leak: {problem}")
+    print(f"release: steps {catalog.describe_steps(steps)} written to {args.out}; "
+          + ("no solution code found in it" if not found else f"{len(found)} leak(s) found"))
+    return 1 if found else 0
+
+
+def cmd_carry(args: argparse.Namespace) -> int:
+    from grader import release
+
+    step = parse_step(args.step)
+    try:
+        copied = release.carry(step)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    for line in copied:
+        print(f"  copied {line}")
+    print(f"carry: {len(copied)} block(s) copied from step {step - 1} into step {step}"
+          + ("" if copied else " (nothing of yours to copy, or the blocks there are already edited)"))
+    return 0
+
+
 COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity,
-            "batch": cmd_batch}
+            "batch": cmd_batch, "release": cmd_release, "carry": cmd_carry}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,6 +46,11 @@ def resolve(name: str, step: int) -> Target:
     """Turn a --target value into a Target; the skeleton is resolved by the runner."""
     if name == "student":
         return Target("student", step, catalog.step_dir(step))
+    if name in ("solution", "reference", "skeleton"):
+        no_reference = name == "reference" and not (catalog.REPO / "dezero").is_dir()
+        if not catalog.SOLUTIONS_DIR.is_dir() or no_reference:
+            raise TargetError(f"the {name} target is for instructors: this checkout (a student release) "
+                              "has no solutions or reference package; grade your own code (--target student)")
     if name in ("solution", "reference"):
         return Target(name, step, catalog.SOLUTIONS_DIR / catalog.step_name(step))
     if name == "skeleton":

@@ -10,10 +10,13 @@ from dezero.utils import plot_dot_graph
 
 
 def goldstein(x, y):
+    """The Goldstein-Price function of step 24."""
+    # SOLUTION(step24.3): Return the Goldstein-Price function of x and y.
     z = (1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)) * (
         30 + (2 * x - 3 * y) ** 2 * (18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2)
     )
     return z
+    # END SOLUTION
 
 
 if __name__ == "__main__":

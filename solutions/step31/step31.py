@@ -38,17 +38,23 @@ def function_counts(y: Variable) -> dict:
 
 def add_rule(f: Function, gy: Variable) -> tuple:
     """d(x0 + x1): gy for both inputs."""
+    # SOLUTION(step13.3): Return the upstream grad once for each input.
     return gy, gy
+    # END SOLUTION
 
 
 def sub_rule(f: Function, gy: Variable) -> tuple:
     """d(x0 - x1): gy for x0, -gy for x1."""
+    # SOLUTION(step22.2): Return the grads of both inputs of a subtraction.
     return gy, -gy
+    # END SOLUTION
 
 
 def neg_rule(f: Function, gy: Variable) -> Variable:
     """d(-x): -gy."""
+    # SOLUTION(step22.1): Return the grad of the input of a negation.
     return -gy
+    # END SOLUTION
 
 
 def mul_rule(f: Function, gy: Variable) -> tuple:

@@ -1,0 +1,50 @@
+"""A student release: no answers inside, grading works there, carry moves one's own work forward."""
+
+import json
+import subprocess
+import sys
+
+from grader import catalog, release, skeleton
+
+
+def _run(folder, *args):
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=folder, capture_output=True,
+                          text=True, timeout=120, env={"PYTHONPATH": str(folder), "PATH": "/usr/bin:/bin"})
+
+
+def test_release_holds_no_answers_and_grades_the_skeleton(tmp_path):
+    out = tmp_path / "release"
+    assert release.make_release(out, [11, 12, 13]) == []
+    assert not (out / "solutions").exists() and not (out / "dezero").exists()
+    step12 = (out / "steps" / "step12" / "step12.py").read_text()
+    assert "TODO(step11.1)" in step12 and "TODO(step12.1)" in step12
+    proc = _run(out, "grade", "12", "--json", str(tmp_path / "r.json"))
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert proc.returncode == 1 and report["score"] < report["max_score"]
+    refused = _run(out, "grade", "12", "--target", "reference")
+    assert refused.returncode == 2 and "for instructors" in refused.stderr
+
+
+def test_leak_check_finds_a_pasted_answer(tmp_path):
+    out = tmp_path / "release"
+    release.make_release(out, [11, 12])
+    source = (catalog.SOLUTIONS_DIR / "step11" / "step11.py").read_text()
+    body = next(b.body for b in skeleton.parse_blocks(source) if b.id == "step11.4")
+    with open(out / "steps" / "step12" / "step12.py", "a") as f:
+        f.write("\n\ndef leaked(xs):\n" + body)
+    assert release.leaks(out, [11, 12]) == ["steps/step12/step12.py: the code of step11.4"]
+
+
+def test_carry_copies_filled_blocks_into_untouched_ones(tmp_path):
+    out = tmp_path / "release"
+    release.make_release(out, [11, 12])
+    step11 = out / "steps" / "step11" / "step11.py"
+    text = step11.read_text()
+    mine = "        return 2 * self.inputs[0].data * gy  # my own words\n"
+    raise_line = next(ln for ln in text.splitlines(True) if 'Error("TODO(step11.6)' in ln)
+    text = text.replace(raise_line, mine)
+    step11.write_text(text)
+    copied = release.carry(12, out / "steps")
+    assert copied == ["step11.6 -> step12/step12.py"]
+    assert "# my own words" in (out / "steps" / "step12" / "step12.py").read_text()
+    assert release.carry(12, out / "steps") == []  # an edited block is never overwritten
