@@ -102,6 +102,12 @@ def batch(session: nox.Session) -> None:
     session.run(course_python(session), "-m", "grader", "batch", *session.posargs, external=True)
 
 
+@nox.session(venv_backend="none", default=False)
+def release(session: nox.Session) -> None:
+    """Write a student repository without solutions: `nox -s release -- OUT --steps 1-10`."""
+    session.run(course_python(session), "-m", "grader", "release", *session.posargs, external=True)
+
+
 @nox.session(name="batch-bench", venv_backend="none", default=False)
 def batch_bench(session: nox.Session) -> None:
     """Grade 200 synthetic submissions over five steps in one batch; print the time per submission."""
