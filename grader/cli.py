@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     release = sub.add_parser("release", help="write a student repository without solutions")
     release.add_argument("out", type=Path, help="new folder for the release")
     release.add_argument("--steps", required=True, help="steps to release: 7, 1-10 or 3,5,7-9")
+    export = sub.add_parser("export", help="a Gradescope autograder zip or a GitHub Classroom workflow")
+    export.add_argument("platform", choices=("gradescope", "classroom"))
+    export.add_argument("out", type=Path, help="the zip to write (gradescope) or a folder (classroom)")
+    export.add_argument("--steps", required=True, help="steps to grade: 7, 1-10 or 3,5,7-9")
     carry = sub.add_parser("carry", help="copy your filled TODO blocks from step N-1 into step N")
     carry.add_argument("step", help="the step to fill, 2-60")
     batch = sub.add_parser("batch", help="grade a folder of class submissions into a gradebook")
@@ -198,8 +202,18 @@ def cmd_carry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from grader import export
+
+    steps = parse_steps(args.steps)
+    path = (export.gradescope if args.platform == "gradescope" else export.classroom)(args.out, steps)
+    print(f"export: {args.platform} for steps {catalog.describe_steps(steps)} written to {path}")
+    return 0
+
+
 COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity,
-            "batch": cmd_batch, "release": cmd_release, "carry": cmd_carry}
+            "batch": cmd_batch, "release": cmd_release, "carry": cmd_carry,
+            "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:
