@@ -97,6 +97,12 @@ def integrity(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def progress(session: nox.Session) -> None:
+    """Show where you stand across the 60 steps (from your past grading runs)."""
+    session.run(course_python(session), "-m", "grader", "progress", external=True)
+
+
+@nox.session(venv_backend="none", default=False)
 def batch(session: nox.Session) -> None:
     """Grade a folder of class submissions: `nox -s batch -- SUBMISSIONS --steps 1-10 --out grades`."""
     session.run(course_python(session), "-m", "grader", "batch", *session.posargs, external=True)

@@ -1,7 +1,15 @@
 """The course's auto-grader: runs a step's tests against a target and reports.
 
-`python -m grader grade 7` grades your code of step 7; see `python -m grader --help`.
+`python -m grader grade 7` grades your code of step 7; in Jupyter, `from grader import
+grade; grade(7)` shows the same scorecard as HTML. See `python -m grader --help`.
 """
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "grade"]
 __version__ = "0.1.0"
+
+
+def grade(step: int, target: str = "student", lang: str = "en"):
+    """Grade one step and return its scorecard (HTML in a notebook, text elsewhere)."""
+    from grader.notebook import grade as _grade
+
+    return _grade(step, target, lang)

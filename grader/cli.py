@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--run-timeout", type=float, default=600.0, help=HELP_RUN_TIMEOUT)
     grade.add_argument("--memory", type=int, default=4096, metavar="MB", help=HELP_MEMORY)
     grade.add_argument("--allow-flagged", action="store_true", help=HELP_ALLOW)
+    grade.add_argument("--watch", action="store_true", help="grade again whenever the step's files change")
+    sub.add_parser("progress", help="show where you stand across the 60 steps")
     skel = sub.add_parser("skeletons", help="check that steps/ code and the test manifest are in step")
     skel.add_argument("--write", action="store_true",
                       help="regenerate steps/*/ code from solutions/ and grader/manifest.json")
@@ -113,12 +115,33 @@ def cmd_grade(args: argparse.Namespace) -> int:
     options = runner.RunOptions(target, args.lang, args.timeout, args.run_timeout,
                                 memory_limit=args.memory * 2**20, allow_flagged=args.allow_flagged,
                                 hidden=args.hidden.resolve() if args.hidden else None)
+    if args.watch:
+        from grader import progress
+
+        return progress.watch(options, args.lang)
     result = runner.run_step(options)
     print(terminal.render(result, args.lang))
     for path, report in ((args.json, json_report), (args.gradescope, gradescope), (args.junit, junit)):
         if path:
             report.write(result, path)
+    _record(result)
     return result.exit_code()
+
+
+def _record(result) -> None:
+    from grader import progress
+
+    try:
+        progress.record(result)
+    except OSError:
+        pass  # a read-only checkout still grades
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from grader import progress
+
+    print(progress.table())
+    return 0
 
 
 def cmd_skeletons(args: argparse.Namespace) -> int:
@@ -213,7 +236,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity,
             "batch": cmd_batch, "release": cmd_release, "carry": cmd_carry,
-            "export": cmd_export}
+            "export": cmd_export, "progress": cmd_progress}
 
 
 def main(argv: list[str] | None = None) -> int:

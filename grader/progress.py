@@ -1,0 +1,104 @@
+"""Where a student stands: a small local store of every grading run, and the 60-step table.
+
+Each run appends one JSON line to .grader/history.jsonl (a single write, so an
+interrupted run loses nothing that was written before it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from grader import catalog
+from grader.results import StepResult
+
+STORE = catalog.REPO / ".grader" / "history.jsonl"
+
+
+def record(result: StepResult, store: Path = STORE) -> None:
+    """Append one run's summary."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({"step": result.step, "target": result.target, "score": result.score,
+                       "max_score": result.max_score, "passed": result.all_passed,
+                       "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+                       "tests": {t.name: t.outcome for t in result.tests}}) + "\n"
+    fd = os.open(store, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode())
+    finally:
+        os.close(fd)
+
+
+def latest(store: Path = STORE, target: str = "student") -> dict[int, dict]:
+    """The last recorded run of each step for a target (a torn last line is skipped)."""
+    runs: dict[int, dict] = {}
+    if store.exists():
+        for line in store.read_text(errors="replace").splitlines():
+            try:
+                run = json.loads(line)
+            except ValueError:
+                continue
+            if run.get("target") == target:
+                runs[int(run["step"])] = run
+    return runs
+
+
+def table(store: Path = STORE) -> str:
+    """The 60-step table: passed, partial (score/max), not started, last graded time."""
+    runs, available = latest(store), set(catalog.available_steps())
+    lines = [f"{'step':<6}{'title':<42}{'status':<18}last graded"]
+    for step, title in catalog.TITLES.items():
+        run = runs.get(step)
+        if run is None:
+            status, when = ("not graded yet" if step in available else "no content yet"), ""
+        elif run["passed"]:
+            status, when = f"passed {run['score']:g}/{run['max_score']:g}", run["time"]
+        elif run["score"] > 0:
+            status, when = f"partial {run['score']:g}/{run['max_score']:g}", run["time"]
+        else:
+            status, when = f"not started 0/{run['max_score']:g}", run["time"]
+        lines.append(f"{step:02d}    {title[:40]:<42}{status:<18}{when}")
+    done = sum(1 for r in runs.values() if r["passed"])
+    lines.append(f"{done} of {len(catalog.TITLES)} steps passed")
+    return "\n".join(lines)
+
+
+def changes(before: dict | None, after: StepResult) -> list[str]:
+    """What changed since the previous run: tests that now pass, fail, or are new."""
+    old = (before or {}).get("tests", {})
+    out = []
+    for t in after.tests:
+        was = old.get(t.name)
+        if was != t.outcome:
+            out.append(f"{t.name}: {was or 'new'} -> {t.outcome}")
+    return out
+
+
+def watch(options, lang: str) -> int:
+    """Grade, then grade again after every save of the step's files; show what changed."""
+    from grader import runner
+    from grader.report import terminal
+
+    def stamp():
+        files = sorted(p for p in options.target.root.rglob("*.py") if "__pycache__" not in p.parts)
+        return [(str(p), p.stat().st_mtime_ns) for p in files]
+
+    previous, seen = None, None
+    print(f"watching {options.target.root} (Ctrl-C to stop)")
+    try:
+        while True:
+            if stamp() != seen:
+                seen = stamp()
+                result = runner.run_step(options)
+                record(result)
+                if previous is None:
+                    print(terminal.render(result, lang))
+                else:
+                    print("\n".join(changes(previous, result)) or "no change")
+                    print(f"score {result.score:g}/{result.max_score:g}")
+                previous = {"tests": {t.name: t.outcome for t in result.tests}}
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
