@@ -170,3 +170,76 @@ class Digits(Dataset):
     @staticmethod
     def labels():
         return {i: str(i) for i in range(10)}
+
+
+def _unpickle(path, member):
+    import pickle
+    import tarfile
+
+    with tarfile.open(path, "r:gz") as tf:
+        f = tf.extractfile(member)
+        if f is None:
+            raise ValueError(f"{path} has no file {member}")
+        return pickle.load(f, encoding="bytes")
+
+
+class CIFAR10(Dataset):
+    """CIFAR-10: 50,000 / 10,000 images (N, 3, 32, 32) uint8 and labels 0-9 (downloaded once)."""
+
+    url = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+    md5 = "c58f30108f718f92721af3b95e74349a"
+
+    def __init__(self, train=True, transform=None, target_transform=None):
+        default = Compose([Flatten(), ToFloat(), Normalize(0.0, 255.0)])
+        super().__init__(train, transform if transform is not None else default, target_transform)
+
+    def prepare(self):
+        path = get_file(self.url, md5=self.md5)
+        names = [f"data_batch_{i}" for i in range(1, 6)] if self.train else ["test_batch"]
+        data, labels = [], []
+        for name in names:
+            batch = _unpickle(path, f"cifar-10-batches-py/{name}")
+            data.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
+            labels += list(batch[b"labels"])
+        self.data, self.label = np.concatenate(data), np.array(labels, dtype=np.int64)
+
+    @staticmethod
+    def labels():
+        names = "airplane automobile bird cat deer dog frog horse ship truck".split()
+        return dict(enumerate(names))
+
+
+class CIFAR100(CIFAR10):
+    """CIFAR-100 with 'fine' (100) or 'coarse' (20) labels."""
+
+    url = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
+    md5 = "eb9058c3a382ffc7106e4002c42a8d85"
+
+    def __init__(self, train=True, transform=None, target_transform=None, label_type="fine"):
+        if label_type not in ("fine", "coarse"):
+            raise ValueError(f"label_type must be 'fine' or 'coarse', not {label_type!r}")
+        self.label_type = label_type
+        super().__init__(train, transform, target_transform)
+
+    def prepare(self):
+        path = get_file(self.url, md5=self.md5)
+        batch = _unpickle(path, "cifar-100-python/" + ("train" if self.train else "test"))
+        self.data = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
+        self.label = np.array(batch[f"{self.label_type}_labels".encode()], dtype=np.int64)
+
+
+class Shakespeare(Dataset):
+    """Tiny Shakespeare as character ids: x is a char, t the next one (char_to_id, id_to_char)."""
+
+    url = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
+
+    def prepare(self):
+        text = Path(get_file(self.url, file_name="shakespear.txt")).read_text(encoding="utf-8")
+        chars = sorted(set(text))
+        self.char_to_id = {c: i for i, c in enumerate(chars)}
+        self.id_to_char = dict(enumerate(chars))
+        ids = np.array([self.char_to_id[c] for c in text], dtype=np.int64)
+        self.data, self.label = ids[:-1], ids[1:]
+
+
+Shakespear = Shakespeare  # the official package's spelling, kept as an alias

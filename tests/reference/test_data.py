@@ -79,3 +79,29 @@ def test_digits_is_real_offline_handwriting():
     assert (len(train), len(test)) == (1437, 360)
     assert train.data.shape[1:] == (1, 8, 8) and train.data.dtype == np.uint8
     assert sorted(set(train.label.tolist())) == list(range(10))
+
+
+def test_cifar10_reads_a_cached_archive(tmp_path, monkeypatch):
+    import io
+    import pickle
+    import tarfile
+
+    monkeypatch.setenv("DEZERO_CACHE", str(tmp_path))
+    batch = {b"data": np.arange(2 * 3072, dtype=np.uint8).reshape(2, 3072), b"labels": [3, 7]}
+    with tarfile.open(tmp_path / "cifar-10-python.tar.gz", "w:gz") as tf:
+        payload = pickle.dumps(batch)
+        info = tarfile.TarInfo("cifar-10-batches-py/test_batch")
+        info.size = len(payload)
+        tf.addfile(info, io.BytesIO(payload))
+    monkeypatch.setattr(datasets.CIFAR10, "md5", None)
+    test = datasets.CIFAR10(train=False)
+    assert test.data.shape == (2, 3, 32, 32) and test.label.tolist() == [3, 7]
+    assert test[1][0].shape == (3072,)
+
+
+def test_shakespeare_maps_characters_to_ids(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEZERO_CACHE", str(tmp_path))
+    (tmp_path / "shakespear.txt").write_text("to be or not")
+    data = datasets.Shakespeare()
+    assert len(data) == 11 and data.id_to_char[int(data.label[0])] == "o"
+    assert datasets.Shakespear is datasets.Shakespeare
