@@ -38,11 +38,10 @@ class DataLoader:
         i, batch_size = self.iteration, self.batch_size
         batch_index = self.index[i * batch_size : (i + 1) * batch_size]
         batch = [self.dataset[i] for i in batch_index]
-        xp = cuda.cupy if self.gpu else np
-        x = xp.array([example[0] for example in batch])
-        t = xp.array([example[1] for example in batch])
+        x = np.array([example[0] for example in batch])
+        t = np.array([example[1] for example in batch])
         self.iteration += 1
-        return x, t
+        return (cuda.as_cupy(x), cuda.as_cupy(t)) if self.gpu else (x, t)
 
     def next(self):
         return self.__next__()
@@ -67,8 +66,7 @@ class SeqDataLoader(DataLoader):
         jump = self.data_size // self.batch_size
         batch_index = [(i * jump + self.iteration) % self.data_size for i in range(self.batch_size)]
         batch = [self.dataset[i] for i in batch_index]
-        xp = cuda.cupy if self.gpu else np
-        x = xp.array([example[0] for example in batch])
-        t = xp.array([example[1] for example in batch])
+        x = np.array([example[0] for example in batch])
+        t = np.array([example[1] for example in batch])
         self.iteration += 1
-        return x, t
+        return (cuda.as_cupy(x), cuda.as_cupy(t)) if self.gpu else (x, t)

@@ -109,7 +109,18 @@ def generate(step: int, out_dir: Path, is_open: Callable[[str], bool] | None = N
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(make_skeleton(src.read_text(encoding="utf-8"), is_open, str(rel)), encoding="utf-8")
         written.append(dest)
+    for src in data_files(src_dir):  # package data (dezero/data/digits.csv.gz) goes along as it is
+        dest = out_dir / src.relative_to(src_dir)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        written.append(dest)
     return written
+
+
+def data_files(folder: Path) -> list[Path]:
+    """The files of a solution that are not code (copied unchanged into the skeleton)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix not in CODE_SUFFIXES
+                  and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
 def drift(step: int, scratch: Path) -> list[str]:
@@ -123,7 +134,7 @@ def drift(step: int, scratch: Path) -> list[str]:
         committed = catalog.step_dir(step) / rel
         if not committed.is_file():
             problems.append(f"{committed.relative_to(catalog.REPO)} is missing")
-        elif committed.read_text(encoding="utf-8") != made.read_text(encoding="utf-8"):
+        elif committed.read_bytes() != made.read_bytes():
             problems.append(f"{committed.relative_to(catalog.REPO)} differs from its solution")
     return problems
 

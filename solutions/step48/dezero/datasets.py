@@ -1,0 +1,34 @@
+"""Data sets (the book's dezero.datasets). Added in step 48: the spiral, generated on the spot."""
+
+import numpy as np
+
+
+def get_spiral(train: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The book's 3-class spiral: x, float32 (300, 2), and the class of each point, ints (300,).
+
+    Class j is an arm of the spiral: point i of it lies at radius i / 100 and angle
+    4j + 4 i / 100 plus noise. The points come shuffled. The data are the book's (same
+    seeds, same draws in the same order), drawn from a generator of this function's own:
+    the book's version reseeded NumPy's global generator, a hidden side effect.
+    """
+    # SOLUTION(step48.1): Make a generator of your own, seeded 1984 for train and 2020 for test.
+    rng = np.random.RandomState(1984 if train else 2020)
+    # END SOLUTION
+    num_data, num_class, input_dim = 100, 3, 2
+    data_size = num_class * num_data
+    x = np.zeros((data_size, input_dim), dtype=np.float32)
+    t = np.zeros(data_size, dtype=int)
+    for j in range(num_class):
+        for i in range(num_data):
+            # SOLUTION(step48.2): Put point i of class j on its arm, with noise drawn from rng.
+            rate = i / num_data
+            radius = 1.0 * rate
+            theta = j * 4.0 + 4.0 * rate + rng.randn() * 0.2
+            ix = num_data * j + i
+            x[ix] = np.array([radius * np.sin(theta), radius * np.cos(theta)]).flatten()
+            t[ix] = j
+            # END SOLUTION
+    # SOLUTION(step48.3): Shuffle the samples with a permutation drawn from rng; return x and t.
+    indices = rng.permutation(num_data * num_class)
+    return x[indices], t[indices]
+    # END SOLUTION

@@ -1,0 +1,28 @@
+"""Data sets (the book's dezero.datasets). Added in step 48: the spiral, generated on the spot."""
+
+import numpy as np
+
+
+def get_spiral(train: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The book's 3-class spiral: x, float32 (300, 2), and the class of each point, ints (300,).
+
+    Class j is an arm of the spiral: point i of it lies at radius i / 100 and angle
+    4j + 4 i / 100 plus noise. The points come shuffled. The data are the book's (same
+    seeds, same draws in the same order), drawn from a generator of this function's own:
+    the book's version reseeded NumPy's global generator, a hidden side effect.
+    """
+    # TODO(step48.1): Make a generator of your own, seeded 1984 for train and 2020 for test.
+    raise NotImplementedError("TODO(step48.1): make a generator of your own, seeded 1984 for train and 2020 for test")
+    # END TODO(step48.1)
+    num_data, num_class, input_dim = 100, 3, 2
+    data_size = num_class * num_data
+    x = np.zeros((data_size, input_dim), dtype=np.float32)
+    t = np.zeros(data_size, dtype=int)
+    for j in range(num_class):
+        for i in range(num_data):
+            # TODO(step48.2): Put point i of class j on its arm, with noise drawn from rng.
+            raise NotImplementedError("TODO(step48.2): put point i of class j on its arm, with noise drawn from rng")
+            # END TODO(step48.2)
+    # TODO(step48.3): Shuffle the samples with a permutation drawn from rng; return x and t.
+    raise NotImplementedError("TODO(step48.3): shuffle the samples with a permutation drawn from rng; return x and t")
+    # END TODO(step48.3)

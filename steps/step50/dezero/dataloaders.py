@@ -1,0 +1,46 @@
+"""Mini-batches (the book's dezero.dataloaders). Added in step 50: DataLoader."""
+
+import math
+
+import numpy as np
+
+
+class DataLoader:
+    """Added in step 50: iterate over a Dataset in mini-batches of arrays (x, t).
+
+    One pass is an epoch: each sample once, in a new random order when shuffle is True;
+    the last batch may be short. After the last batch the loader resets itself, so the
+    next for loop starts a new epoch.
+    """
+
+    def __init__(self, dataset, batch_size: int, shuffle: bool = True) -> None:
+        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.data_size = len(dataset)
+        self.max_iter = math.ceil(self.data_size / batch_size)
+        self.reset()
+
+    def reset(self) -> None:
+        """Start an epoch: iteration 0, and the order of the samples in self.index."""
+        # TODO(step50.1): Rewind to iteration 0; order the samples randomly if shuffle, else as stored.
+        raise NotImplementedError("TODO(step50.1): rewind to iteration 0; order the samples randomly if shuffle, else as stored")
+        # END TODO(step50.1)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[np.ndarray, np.ndarray]:
+        """The next mini-batch as arrays (x, t); StopIteration (after a reset) when the epoch is over."""
+        # TODO(step50.2): After the last batch reset and stop; else gather the next batch's samples.
+        raise NotImplementedError("TODO(step50.2): after the last batch reset and stop; else gather the next batch's samples")
+        # END TODO(step50.2)
+        x = np.array([example[0] for example in batch])
+        t = np.array([example[1] for example in batch])
+        self.iteration += 1
+        return x, t
+
+    def next(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.__next__()

@@ -1,0 +1,51 @@
+"""Mini-batches (the book's dezero.dataloaders). Added in step 50: DataLoader."""
+
+import math
+
+import numpy as np
+
+
+class DataLoader:
+    """Added in step 50: iterate over a Dataset in mini-batches of arrays (x, t).
+
+    One pass is an epoch: each sample once, in a new random order when shuffle is True;
+    the last batch may be short. After the last batch the loader resets itself, so the
+    next for loop starts a new epoch.
+    """
+
+    def __init__(self, dataset, batch_size: int, shuffle: bool = True) -> None:
+        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.data_size = len(dataset)
+        self.max_iter = math.ceil(self.data_size / batch_size)
+        self.reset()
+
+    def reset(self) -> None:
+        """Start an epoch: iteration 0, and the order of the samples in self.index."""
+        self.iteration = 0
+        if self.shuffle:
+            self.index = np.random.permutation(len(self.dataset))
+        else:
+            self.index = np.arange(len(self.dataset))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[np.ndarray, np.ndarray]:
+        """The next mini-batch as arrays (x, t); StopIteration (after a reset) when the epoch is over."""
+        if self.iteration >= self.max_iter:
+            self.reset()
+            raise StopIteration
+        i, batch_size = self.iteration, self.batch_size
+        batch_index = self.index[i * batch_size : (i + 1) * batch_size]
+        batch = [self.dataset[i] for i in batch_index]
+        x = np.array([example[0] for example in batch])
+        t = np.array([example[1] for example in batch])
+        self.iteration += 1
+        return x, t
+
+    def next(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.__next__()
