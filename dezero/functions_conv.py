@@ -49,13 +49,12 @@ class Conv2d(Function):
 
     def forward(self, x, W, b):
         _check_conv(x.shape, W.shape, self.stride, self.pad)
-        xp = cuda.get_array_module(x)
-        KH, KW = W.shape[2:]
-        col = im2col_array(x, (KH, KW), self.stride, self.pad, to_matrix=False)
-        y = xp.tensordot(col, W, ((1, 2, 3), (1, 2, 3)))
+        N, OC = x.shape[0], W.shape[0]
+        col, (OH, OW) = _patches(x, W.shape[2:], self.stride, self.pad)
+        y = col @ W.reshape(OC, -1).T  # one matrix product: (N*OH*OW, C*KH*KW) @ (C*KH*KW, OC)
         if b is not None:
             y += b
-        return xp.rollaxis(y, 3, 1)
+        return y.reshape(N, OH, OW, OC).transpose(0, 3, 1, 2)
 
     def backward(self, gy):
         x, W, b = self.inputs
@@ -76,7 +75,6 @@ class Deconv2d(Function):
         self.outsize = outsize
 
     def forward(self, x, W, b):
-        xp = cuda.get_array_module(x)
         SH, SW = self.stride
         PH, PW = self.pad
         C, OC, KH, KW = W.shape
@@ -86,10 +84,9 @@ class Deconv2d(Function):
             out_w = get_deconv_outsize(Wd, KW, SW, PW)
         else:
             out_h, out_w = pair(self.outsize)
-        img_shape = (N, OC, out_h, out_w)
-        gcol = xp.tensordot(W, x, (0, 1))
-        gcol = xp.rollaxis(gcol, 3)
-        y = col2im_array(gcol, img_shape, (KH, KW), self.stride, self.pad, to_matrix=False)
+        rows = x.transpose(0, 2, 3, 1).reshape(-1, C)
+        gcol = (rows @ W.reshape(C, -1)).reshape(N, H, Wd, OC, KH, KW)
+        y = _fold(gcol, (N, OC, out_h, out_w), (KH, KW), self.stride, self.pad)
         if b is not None:
             y += b.reshape((1, b.size, 1, 1))
         return y
@@ -117,9 +114,10 @@ class Conv2DGradW(Function):
         self.pad = conv2d.pad
 
     def forward(self, x, gy):
-        xp = cuda.get_array_module(x)
-        col = im2col_array(x, self.kernel_size, self.stride, self.pad, to_matrix=False)
-        return xp.tensordot(gy, col, ((0, 2, 3), (0, 4, 5)))
+        N, OC = gy.shape[:2]
+        col, _ = _patches(x, self.kernel_size, self.stride, self.pad)
+        gy_rows = gy.transpose(0, 2, 3, 1).reshape(-1, OC)
+        return (gy_rows.T @ col).reshape(OC, x.shape[1], *self.kernel_size)
 
     def backward(self, gys):
         x, gy = self.inputs
@@ -279,6 +277,39 @@ class Col2im(Function):
 def col2im(x, input_shape, kernel_size, stride=1, pad=0, to_matrix=True):
     """The adjoint of im2col: patches folded back into an image, overlaps added."""
     return Col2im(input_shape, kernel_size, stride, pad, to_matrix)(x)
+
+
+def _patches(img, kernel_size, stride, pad):
+    """im2col in matrix layout, (N*OH*OW, C*KH*KW), written straight into place (no transpose copy)."""
+    N, C, H, W = img.shape
+    KH, KW = pair(kernel_size)
+    SH, SW = pair(stride)
+    PH, PW = pair(pad)
+    OH = get_conv_outsize(H, KH, SH, PH)
+    OW = get_conv_outsize(W, KW, SW, PW)
+    xp = cuda.get_array_module(img)
+    if PH or PW or SH > 1 or SW > 1:
+        img = xp.pad(img, ((0, 0), (0, 0), (PH, PH + SH - 1), (PW, PW + SW - 1)), mode="constant")
+    col = xp.empty((N, OH, OW, C, KH, KW), dtype=img.dtype)
+    for j in range(KH):
+        for i in range(KW):
+            col[..., j, i] = img[:, :, j : j + SH * OH : SH, i : i + SW * OW : SW].transpose(0, 2, 3, 1)
+    return col.reshape(N * OH * OW, C * KH * KW), (OH, OW)
+
+
+def _fold(gcol, img_shape, kernel_size, stride, pad):
+    """The adjoint of _patches: (N, OH, OW, C, KH, KW) patches added back into an image."""
+    N, C, H, W = img_shape
+    KH, KW = pair(kernel_size)
+    SH, SW = pair(stride)
+    PH, PW = pair(pad)
+    OH, OW = gcol.shape[1:3]
+    xp = cuda.get_array_module(gcol)
+    img = xp.zeros((N, C, H + 2 * PH + SH - 1, W + 2 * PW + SW - 1), dtype=gcol.dtype)
+    for j in range(KH):
+        for i in range(KW):
+            img[:, :, j : j + SH * OH : SH, i : i + SW * OW : SW] += gcol[..., j, i].transpose(0, 3, 1, 2)
+    return img[:, :, PH : H + PH, PW : W + PW]
 
 
 def im2col_array(img, kernel_size, stride, pad, to_matrix=True):
