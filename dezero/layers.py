@@ -68,13 +68,17 @@ class Layer:
         self.to_cpu()
         params_dict = {}
         self._flatten_params(params_dict)
+        unset = [key for key, param in params_dict.items() if param is not None and param.data is None]
+        if unset:
+            raise ValueError(f"cannot save {path}: {unset[0]} has no data yet (run the model once first)")
         array_dict = {key: param.data for key, param in params_dict.items() if param is not None}
         path = os.fspath(path)
+        path = path if path.endswith(".npz") else path + ".npz"
         folder = os.path.dirname(os.path.abspath(path))
         tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp.npz")
         try:
             np.savez_compressed(tmp, **array_dict)
-            os.replace(tmp, path if path.endswith(".npz") else path + ".npz")
+            os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
@@ -82,15 +86,15 @@ class Layer:
     def load_weights(self, path):
         """Read parameters saved by save_weights; on any mismatch nothing is changed."""
         try:
-            npz = np.load(path)
-            arrays = {key: npz[key] for key in npz.files}
-        except (OSError, ValueError, EOFError) as exc:
+            with np.load(path) as npz:
+                arrays = {key: npz[key] for key in npz.files}
+        except Exception as exc:  # missing, truncated, not an npz: all name the file
             raise OSError(f"cannot load weights from {path}: {exc}") from None
         params_dict = {}
         self._flatten_params(params_dict)
         for key, param in params_dict.items():
             if key not in arrays:
-                raise KeyError(f"{path} has no weights for {key}")
+                raise ValueError(f"{path} has no weights for {key}")
             if param.data is not None and param.data.shape != arrays[key].shape:
                 raise ValueError(f"{path}: {key} has shape {arrays[key].shape}, "
                                  f"the model's has shape {param.data.shape}")
