@@ -119,12 +119,12 @@ class Conv2DGradW(Function):
         gy_rows = gy.transpose(0, 2, 3, 1).reshape(-1, OC)
         return (gy_rows.T @ col).reshape(OC, x.shape[1], *self.kernel_size)
 
-    def backward(self, gys):
+    def backward(self, ggW):
+        """ggW is the grad arriving for gW (the official code also read gW itself, which is wrong)."""
         x, gy = self.inputs
-        gW = self.outputs[0]()  # outputs are weak references (the official code forgot the call)
         xh, xw = x.shape[2:]
-        gx = deconv2d(gy, gW, stride=self.stride, pad=self.pad, outsize=(xh, xw))
-        ggy = conv2d(x, gW, stride=self.stride, pad=self.pad)
+        gx = deconv2d(gy, ggW, stride=self.stride, pad=self.pad, outsize=(xh, xw))
+        ggy = conv2d(x, ggW, stride=self.stride, pad=self.pad)
         return gx, ggy
 
 

@@ -80,11 +80,19 @@ class VGG16(Model):
 
     @staticmethod
     def preprocess(image, size=(224, 224), dtype=np.float32):
-        """A PIL image → the network's input: resized, BGR, mean subtracted, CHW."""
-        image = image.convert("RGB")
-        if size:
-            image = image.resize(size)
-        image = np.asarray(image, dtype=dtype)[:, :, ::-1]
+        """A PIL image or an (H, W, 3) RGB array → the network's input: resized, BGR, mean
+        subtracted, CHW. Arrays are resized by nearest neighbour, so Pillow is optional."""
+        if isinstance(image, np.ndarray):
+            if size:
+                rows = np.arange(size[1]) * image.shape[0] // size[1]
+                cols = np.arange(size[0]) * image.shape[1] // size[0]
+                image = image[rows][:, cols]
+            image = np.asarray(image, dtype=dtype)[:, :, ::-1].copy()
+        else:
+            image = image.convert("RGB")
+            if size:
+                image = image.resize(size)
+            image = np.asarray(image, dtype=dtype)[:, :, ::-1].copy()
         image -= np.array([103.939, 116.779, 123.68], dtype=dtype)
         return image.transpose((2, 0, 1))
 

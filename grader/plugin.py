@@ -57,8 +57,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "grade(points, todo=None, reference=True): points of a test, the TODO it checks, and "
-        "reference=False for a test of a step-only API (not applicable on the reference)",
+        "grade(points, todo=None, reference=True, timeout=None): points of a test, the TODO it "
+        "checks, reference=False for a test of a step-only API (not applicable on the reference), "
+        "and a longer per-test timeout in seconds for a test that is slow by nature",
     )
     settings.load_profile(config.getoption("--grader-profile"))
     limit = config.getoption("--grader-memory")
@@ -163,8 +164,9 @@ def script(request: pytest.FixtureRequest):
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[_state]
     state["current"] = {"outcome": None, "message": "", "todo": None, "start": time.perf_counter()}
-    _emit(item.config, event="start", nodeid=item.nodeid)
     marker = item.get_closest_marker("grade")
+    _emit(item.config, event="start", nodeid=item.nodeid,
+          timeout=marker.kwargs.get("timeout") if marker else None)
     on_reference = item.config.getoption("--grader-target") == "reference"
     if marker and marker.kwargs.get("reference") is False and on_reference:
         pytest.skip("not applicable: it checks the step's own API, which the reference does not have")

@@ -149,6 +149,7 @@ def _watch(child: _Child, opts: RunOptions, tests: dict[str, TestResult],
     child got as far as listing its tests.
     """
     current, current_start, load_start, collected = None, 0.0, None, bool(tests)
+    limit = opts.test_timeout
     while True:
         exited = child.proc.poll() is not None
         for ev in child.new_events():
@@ -166,6 +167,7 @@ def _watch(child: _Child, opts: RunOptions, tests: dict[str, TestResult],
                 load_start = None
             elif kind == "start":
                 current, current_start = ev["nodeid"], time.monotonic()
+                limit = max(opts.test_timeout, ev.get("timeout") or 0)  # a declared slow test
             elif kind == "result" and ev["nodeid"] in tests:
                 t = tests[ev["nodeid"]]
                 t.outcome, t.message, t.duration = ev["outcome"], ev["message"], ev["duration"]
@@ -190,9 +192,9 @@ def _watch(child: _Child, opts: RunOptions, tests: dict[str, TestResult],
             _fail_pending(tests, "timeout", f"importing the code did not finish within "
                           f"{opts.test_timeout:g} s (an infinite loop at import?)")
             return True, collected
-        if current is not None and now - current_start > opts.test_timeout:
+        if current is not None and now - current_start > limit:
             child.kill()
-            _set(tests, current, "timeout", f"timed out after {opts.test_timeout:g} s "
+            _set(tests, current, "timeout", f"timed out after {limit:g} s "
                  f"(an infinite loop, or a computation far slower than expected?)")
             return False, collected
         if now - started > opts.run_timeout:

@@ -80,3 +80,15 @@ def test_no_hypothesis_database_in_the_students_folder(grade, submission):
     grade(4, folder)
     assert not (folder / ".hypothesis").exists()
     assert os.listdir(folder) == ["step04.py"] or set(os.listdir(folder)) <= {"step04.py", "__pycache__"}
+
+
+def test_a_declared_slow_test_gets_its_own_timeout(tmp_path, grade):
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "test_step04_slow.py").write_text(
+        "import time\nimport pytest\n\n\n"
+        "@pytest.mark.grade(points=1, timeout=6)\ndef test_slow(dz):\n    time.sleep(2)\n\n\n"
+        "@pytest.mark.grade(points=1)\ndef test_too_slow(dz):\n    time.sleep(2)\n")
+    proc, report = grade(4, "solution", "--hidden", str(hidden), "--timeout", "1")
+    assert outcome_of(report, "test_slow")["outcome"] == "passed"
+    assert outcome_of(report, "test_too_slow")["outcome"] == "timeout"

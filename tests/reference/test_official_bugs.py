@@ -100,3 +100,21 @@ def test_conv2d_shape_errors_name_both_shapes():
         F.conv2d(np.zeros((1, 3, 5, 5)), np.zeros((2, 4, 3, 3)))
     with pytest.raises(ValueError, match="larger than the padded input"):
         F.conv2d(np.zeros((1, 3, 2, 2)), np.zeros((2, 3, 5, 5)))
+
+
+def test_second_derivative_through_conv2d_weights_has_the_right_values():
+    """6.2 item 1, beyond the crash: Conv2DGradW.backward must use the grad it receives."""
+    from grader.checks import check_grad
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((1, 2, 4, 4))
+
+    def grad_of_w(W):
+        y = F.sum(F.conv2d(Variable(x), W, stride=1, pad=1) ** 2)
+        W.cleargrad()
+        y.backward(create_graph=True)
+        gW = W.grad
+        W.cleargrad()  # so that the check's own backward starts W.grad afresh
+        return gW
+
+    check_grad(dezero, grad_of_w, rng.standard_normal((3, 2, 3, 3)))

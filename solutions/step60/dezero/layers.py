@@ -1,0 +1,333 @@
+"""Layers: objects that hold Parameters (the book's dezero.layers). Added in step 44.
+
+A Layer finds its Parameters by itself: assigning one to an attribute records its name.
+Linear is the first layer: the linear function with its own W and b.
+Changed in step 45: a Layer may hold other Layers, and params() walks into them.
+Changed in step 52: to_cpu and to_gpu move every parameter; Linear makes W where x lives.
+Changed in step 53: save_weights and load_weights write and read the parameters (.npz).
+Added in step 57: Conv2d, the convolution layer.
+Added in step 59: RNN, a layer with a hidden state.
+Added in step 60: LSTM, whose gated memory cell keeps information longer.
+"""
+
+import os
+import weakref
+
+import numpy as np
+
+import dezero.functions as F
+from dezero import cuda
+from dezero.core import Parameter
+from dezero.utils import pair
+
+
+class Layer:
+    """Added in step 44: a container that knows its Parameters by their attribute names.
+
+    The names are the keys of the dict _params, in assignment order (the book uses a set,
+    whose order depends on hashing, so the parameters came out in no fixed order).
+    """
+
+    def __init__(self) -> None:
+        self._params = {}
+
+    def __setattr__(self, name: str, value) -> None:
+        """self.W = Parameter(...) sets the attribute and records "W" as a parameter's name.
+
+        Changed in step 45: a Layer assigned to an attribute (self.l1 = Linear(10)) is
+        recorded too, so a layer can be made of layers.
+        """
+        # SOLUTION(step45.1): Record the name if value is a Parameter or a Layer; set it.
+        if isinstance(value, (Parameter, Layer)):
+            self._params[name] = None
+        super().__setattr__(name, value)
+        # END SOLUTION
+
+    def __call__(self, *inputs):
+        """Run forward; keep inputs and outputs by weakref, as Function does (no cycle)."""
+        # SOLUTION(step44.2): Call forward, keep weakrefs to inputs and outputs, return outputs.
+        outputs = self.forward(*inputs)
+        if not isinstance(outputs, tuple):
+            outputs = (outputs,)
+        self.inputs = [weakref.ref(x) for x in inputs]
+        self.outputs = [weakref.ref(y) for y in outputs]
+        return outputs if len(outputs) > 1 else outputs[0]
+        # END SOLUTION
+
+    def forward(self, *inputs):
+        raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
+
+    def params(self):
+        """Every Parameter of this layer, in assignment order (a generator).
+
+        Changed in step 45: the Parameters of a child layer come out in its place, found
+        recursively, so a model's params() reaches every weight of every layer inside it.
+        """
+        # SOLUTION(step45.2): Yield each Parameter; for a child Layer, yield all of its params.
+        for name in self._params:
+            obj = self.__dict__[name]
+            if isinstance(obj, Layer):
+                yield from obj.params()
+            else:
+                yield obj
+        # END SOLUTION
+
+    def cleargrads(self) -> None:
+        """Clear the grad of every Parameter, before a new backward."""
+        # SOLUTION(step44.4): Clear the grad of every parameter that params() yields.
+        for param in self.params():
+            param.cleargrad()
+        # END SOLUTION
+
+    def to_cpu(self) -> None:
+        """Added in step 52: move every Parameter to main memory."""
+        for param in self.params():
+            param.to_cpu()
+
+    def to_gpu(self) -> None:
+        """Added in step 52: move every Parameter to the GPU (Linear makes a later W where x is)."""
+        for param in self.params():
+            param.to_gpu()
+
+    def _flatten_params(self, params_dict: dict, parent_key: str = "") -> None:
+        """Added in step 53: put every Parameter into params_dict under its path, like l0/W.
+
+        The path joins attribute names with "/": in an MLP, l0/W is the W of the layer l0.
+        A child Layer adds its parameters under its own name, by calling this method itself.
+        """
+        # SOLUTION(step53.1): Store each Parameter under its path key; recurse into child Layers.
+        for name in self._params:
+            obj = self.__dict__[name]
+            key = parent_key + "/" + name if parent_key else name
+            if isinstance(obj, Layer):
+                obj._flatten_params(params_dict, key)
+            else:
+                params_dict[key] = obj
+        # END SOLUTION
+
+    def save_weights(self, path: str) -> None:
+        """Added in step 53: save every parameter's array to the .npz file path (keys like l0/W).
+
+        The write is atomic: the arrays go to a temporary file beside path, which then takes
+        path's place in one step (os.replace). A save that fails leaves no partial file, and
+        an older file at path stays as it was (the book deleted it).
+        """
+        self.to_cpu()
+        params_dict = {}
+        self._flatten_params(params_dict)
+        array_dict = {key: param.data for key, param in params_dict.items() if param is not None}
+        path = os.fspath(path)
+        if not path.endswith(".npz"):
+            path += ".npz"  # the name np.savez_compressed gives the file, as in the book
+        # SOLUTION(step53.2): Write array_dict to path atomically: no partial file, older file kept on error.
+        tmp = f"{path}.{os.getpid()}.tmp.npz"
+        try:
+            np.savez_compressed(tmp, **array_dict)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+        # END SOLUTION
+
+    def load_weights(self, path: str) -> None:
+        """Added in step 53: set every parameter from an .npz file that save_weights wrote.
+
+        All or nothing: a missing or unreadable file raises OSError naming it; a key the file
+        lacks, or an array of another shape, raises ValueError naming the file, the first such
+        key and both shapes. Either way no parameter changes. A parameter without data yet
+        (a W not made, in a model never run) takes the file's shape.
+        """
+        # SOLUTION(step53.3): Read every array of the file into a dict; on failure raise an error naming it.
+        try:
+            with np.load(path) as npz:
+                arrays = {key: npz[key] for key in npz.files}
+        except Exception as exc:
+            raise OSError(f"cannot load weights from {path}: {exc}") from exc
+        # END SOLUTION
+        params_dict = {}
+        self._flatten_params(params_dict)
+        # SOLUTION(step53.4): Check every key and shape first, then set each parameter's data.
+        for key, param in params_dict.items():
+            if key not in arrays:
+                raise ValueError(f"{path} has no array for {key}")
+            if param.data is not None and param.data.shape != arrays[key].shape:
+                raise ValueError(f"{path}: {key} has shape {arrays[key].shape}, "
+                                 f"the model's has shape {param.data.shape}")
+        for key, param in params_dict.items():
+            param.data = arrays[key]
+        # END SOLUTION
+
+
+class Linear(Layer):
+    """Added in step 44: a fully connected layer y = x W + b, whose W is made on the first call.
+
+    W has shape (in_size, out_size). Without in_size, the first input's column count gives
+    it, so Linear(10) works whatever the input width. nobias=True leaves b out (b is None).
+    """
+
+    def __init__(self, out_size: int, nobias: bool = False, dtype=np.float32,
+                 in_size: int | None = None) -> None:
+        super().__init__()
+        self.in_size = in_size
+        self.out_size = out_size
+        self.dtype = dtype
+        self.W = Parameter(None, name="W")
+        if self.in_size is not None:
+            self._init_W()
+        if nobias:
+            self.b = None
+        else:
+            self.b = Parameter(np.zeros(out_size, dtype=dtype), name="b")
+
+    def _init_W(self, xp=np) -> None:
+        """W = randn(I, O) * sqrt(1 / I): computed in float64, then stored in self.dtype.
+
+        Scaling by sqrt(1 / I) keeps x W of the same size whatever the input width I.
+        The book casts before scaling, and a float64 scalar then made W float64 on numpy 2.
+        Changed in step 52: xp, numpy or cupy, makes the random numbers where x lives.
+        """
+        # SOLUTION(step52.6): Fill W.data with randn(I, O) * sqrt(1 / I) from xp, in self.dtype.
+        I, O = self.in_size, self.out_size
+        W_data = xp.random.randn(I, O) * np.sqrt(1 / I)
+        self.W.data = W_data.astype(self.dtype)
+        # END SOLUTION
+
+    def forward(self, x):
+        """linear(x, W, b), making W first if it has no data yet (its in_size from x).
+
+        Changed in step 52: W is made with x's array module, on the GPU for a CuPy x.
+        """
+        # SOLUTION(step52.7): Make W with x's array module if it has no data; return linear.
+        if self.W.data is None:
+            self.in_size = x.shape[1]
+            xp = cuda.get_array_module(x)
+            self._init_W(xp)
+        y = F.linear(x, self.W, self.b)
+        return y
+        # END SOLUTION
+
+
+class Conv2d(Layer):
+    """Added in step 57: a convolution layer with its own kernel W (OC, C, KH, KW) and bias b (OC,).
+
+    Like Linear, it makes W on the first call when in_channels is not given: C is the
+    input's axis 1. W is drawn with the scale sqrt(1 / (C * KH * KW)) and kept in dtype.
+    """
+
+    def __init__(self, out_channels: int, kernel_size, stride=1, pad=0, nobias: bool = False,
+                 dtype=np.float32, in_channels: int | None = None) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.pad = pad
+        self.dtype = dtype
+        self.W = Parameter(None, name="W")
+        if in_channels is not None:
+            self._init_W()
+        if nobias:
+            self.b = None
+        else:
+            self.b = Parameter(np.zeros(out_channels, dtype=dtype), name="b")
+
+    def _init_W(self, xp=np) -> None:
+        """W = randn(OC, C, KH, KW) * sqrt(1 / (C * KH * KW)), scaled in float64, stored in dtype."""
+        C, OC = self.in_channels, self.out_channels
+        KH, KW = pair(self.kernel_size)
+        scale = np.sqrt(1 / (C * KH * KW))
+        self.W.data = (xp.random.randn(OC, C, KH, KW) * scale).astype(self.dtype)
+
+    def forward(self, x):
+        """conv2d(x, W, b, stride, pad), making W first if it has no data yet (C from x)."""
+        # SOLUTION(step57.9): Make W from x's channel count if it has no data; return conv2d.
+        if self.W.data is None:
+            self.in_channels = x.shape[1]
+            xp = cuda.get_array_module(x)
+            self._init_W(xp)
+        y = F.conv2d(x, self.W, self.b, self.stride, self.pad)
+        return y
+        # END SOLUTION
+
+
+class RNN(Layer):
+    """Added in step 59: an Elman RNN layer: h = tanh(x Wx + b + h_prev Wh), h kept between calls.
+
+    x2h reads the input (in_size, or from the first input) and h2h the previous state,
+    which is hidden_size wide. reset_state() forgets the state: the next call starts over.
+    """
+
+    def __init__(self, hidden_size: int, in_size: int | None = None) -> None:
+        super().__init__()
+        # SOLUTION(step59.4): Make x2h (input to hidden) and h2h (hidden to hidden, no bias).
+        self.x2h = Linear(hidden_size, in_size=in_size)
+        self.h2h = Linear(hidden_size, in_size=hidden_size, nobias=True)
+        self.h = None
+        # END SOLUTION
+
+    def reset_state(self) -> None:
+        self.h = None
+
+    def forward(self, x):
+        """The new hidden state, from x and the previous state (none at the first call)."""
+        # SOLUTION(step59.5): h = tanh(x2h(x)), plus h2h(h) inside once h exists; keep and return h.
+        if self.h is None:
+            h_new = F.tanh(self.x2h(x))
+        else:
+            h_new = F.tanh(self.x2h(x) + self.h2h(self.h))
+        self.h = h_new
+        return h_new
+        # END SOLUTION
+
+
+class LSTM(Layer):
+    """Added in step 60: a long short-term memory layer; h and c are kept between calls.
+
+    Gates f (forget), i (input), o (output) in (0, 1) and a candidate u in (-1, 1), each
+    from x (x2f, ... with bias) plus the previous h (h2f, ... no bias); then
+    c = f * c_prev + i * u and h = o * tanh(c). reset_state() forgets h and c.
+    """
+
+    def __init__(self, hidden_size: int, in_size: int | None = None) -> None:
+        super().__init__()
+        H, I = hidden_size, in_size
+        # SOLUTION(step60.2): Make x2f, x2i, x2o, x2u (with bias) and h2f, h2i, h2o, h2u (no bias).
+        self.x2f = Linear(H, in_size=I)
+        self.x2i = Linear(H, in_size=I)
+        self.x2o = Linear(H, in_size=I)
+        self.x2u = Linear(H, in_size=I)
+        self.h2f = Linear(H, in_size=H, nobias=True)
+        self.h2i = Linear(H, in_size=H, nobias=True)
+        self.h2o = Linear(H, in_size=H, nobias=True)
+        self.h2u = Linear(H, in_size=H, nobias=True)
+        # END SOLUTION
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        self.h = None
+        self.c = None
+
+    def forward(self, x):
+        """The new hidden state h; the memory cell c is updated on the way."""
+        # SOLUTION(step60.3): Compute gates f, i, o (sigmoid) and u (tanh) from x, plus h once it exists.
+        if self.h is None:
+            f = F.sigmoid(self.x2f(x))
+            i = F.sigmoid(self.x2i(x))
+            o = F.sigmoid(self.x2o(x))
+            u = F.tanh(self.x2u(x))
+        else:
+            f = F.sigmoid(self.x2f(x) + self.h2f(self.h))
+            i = F.sigmoid(self.x2i(x) + self.h2i(self.h))
+            o = F.sigmoid(self.x2o(x) + self.h2o(self.h))
+            u = F.tanh(self.x2u(x) + self.h2u(self.h))
+        # END SOLUTION
+        # SOLUTION(step60.4): Update c (f * c + i * u, or i * u at first) and h = o * tanh(c); keep both.
+        if self.c is None:
+            c_new = i * u
+        else:
+            c_new = (f * self.c) + (i * u)
+        h_new = o * F.tanh(c_new)
+        self.h, self.c = h_new, c_new
+        return h_new
+        # END SOLUTION

@@ -1,0 +1,457 @@
+"""The core of DeZero from step 32 on: grads are Variables, so backward can be differentiated.
+
+Added in step 32 (the book's core.py): backward(create_graph=True) records the graph of
+the backward pass itself, which gives second and higher derivatives.
+"""
+
+import contextlib
+import heapq
+import weakref
+from itertools import count
+
+import numpy as np
+
+import dezero
+from dezero import cuda
+
+
+class Config:
+    """Added in step 18: global switches. enable_backprop=False records no graph.
+
+    Changed in step 54: train=False is test mode (see test_mode()).
+    """
+
+    enable_backprop = True
+    train = True  # Added in step 54: False in test mode, where dropout lets x through
+
+
+@contextlib.contextmanager
+def using_config(name: str, value):
+    """Added in step 18: set Config.<name> inside a with block, restore it afterwards."""
+    old_value = getattr(Config, name)
+    setattr(Config, name, value)
+    try:
+        yield
+    finally:
+        setattr(Config, name, old_value)
+
+
+def no_grad():
+    """Added in step 18: `with no_grad():` runs a block without recording the graph."""
+    return using_config("enable_backprop", False)
+
+
+def test_mode():
+    """Added in step 54: `with test_mode():` runs a block as at test time (Config.train False)."""
+    return using_config("train", False)
+
+
+# Added in step 52: the array types a Variable may hold (CuPy's too, when it is installed).
+array_types = (np.ndarray,) if cuda.cupy is None else (np.ndarray, cuda.cupy.ndarray)
+
+
+class Variable:
+    """A box around an ndarray that remembers the function that made it (its creator).
+
+    A name, and shape/ndim/size/dtype/len/repr as numpy has them; the arithmetic
+    operators are installed by setup_variable(). Changed in step 52: data may live on a
+    GPU (a CuPy array); to_gpu and to_cpu move it.
+    """
+
+    # Added in step 21: in ndarray * Variable, numpy would take over the operation;
+    # a higher priority makes it call Variable.__rmul__ instead.
+    __array_priority__ = 200
+
+    def __init__(self, data: np.ndarray | None, name: str | None = None) -> None:
+        if data is not None:
+            if not isinstance(data, array_types):
+                raise TypeError(f"{type(data)} is not supported")
+        self.data = data
+        self.name = name
+        self.grad = None
+        self.creator = None
+        self.generation = 0
+
+    @property
+    def shape(self) -> tuple:
+        """The shape of data, read as x.shape (no parentheses: a property)."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions of data."""
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """The number of elements of data."""
+        return self.data.size
+
+    @property
+    def dtype(self):
+        """The data type of data."""
+        return self.data.dtype
+
+    def __len__(self) -> int:
+        """len(x): the length of the first axis, as len() of an ndarray."""
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        """variable([1 2 3]); lines after the first are indented under the first."""
+        if self.data is None:
+            return "variable(None)"
+        p = str(self.data).replace("\n", "\n" + " " * 9)
+        return "variable(" + p + ")"
+
+    def reshape(self, *shape) -> "Variable":
+        """Added in step 38: x.reshape(2, 3) or x.reshape((2, 3)), as with ndarrays."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return dezero.functions.reshape(self, shape)
+
+    def transpose(self, *axes) -> "Variable":
+        """Added in step 38: x.transpose(), x.transpose(1, 0) or x.transpose((1, 0))."""
+        if len(axes) == 0:
+            axes = None
+        elif len(axes) == 1 and (isinstance(axes[0], (tuple, list)) or axes[0] is None):
+            axes = axes[0]
+        return dezero.functions.transpose(self, axes)
+
+    def sum(self, axis=None, keepdims: bool = False) -> "Variable":
+        """Added in step 39: x.sum(axis, keepdims), as with ndarrays."""
+        return dezero.functions.sum(self, axis, keepdims)
+
+    def matmul(self, W) -> "Variable":
+        """Added in step 41: x.matmul(W) (also x.dot(W)) is functions.matmul(x, W)."""
+        return dezero.functions.matmul(self, W)
+
+    dot = matmul
+
+    @property
+    def T(self) -> "Variable":
+        """Added in step 38: x.T reverses the axes."""
+        return dezero.functions.transpose(self)
+
+    def set_creator(self, func: "Function") -> None:
+        """Record the function that produced this variable.
+
+        Changed in step 16: a variable is one generation younger than its creator.
+        """
+        self.creator = func
+        self.generation = func.generation + 1
+
+    def unchain(self) -> None:
+        """Added in step 59: forget the creator; backward from here stops here."""
+        self.creator = None
+
+    def unchain_backward(self) -> None:
+        """Added in step 59: cut the graph behind this variable (truncated backprop).
+
+        Every variable upstream forgets its creator; this one keeps its own, and every
+        value stays as it is. The functions behind the cut are then freed by refcount.
+        """
+        if self.creator is None:
+            return
+        funcs = [self.creator]
+        while funcs:
+            f = funcs.pop()
+            for x in f.inputs:
+                if x.creator is not None:
+                    funcs.append(x.creator)
+                    x.unchain()
+
+    def cleargrad(self) -> None:
+        """Added in step 14: forget the grad, so a new computation starts from zero."""
+        self.grad = None
+
+    def to_cpu(self) -> None:
+        """Added in step 52: move data to main memory (a numpy array)."""
+        if self.data is not None:
+            self.data = cuda.as_numpy(self.data)
+
+    def to_gpu(self) -> None:
+        """Added in step 52: move data to the GPU (a CuPy array); without CuPy, a clear error."""
+        if self.data is not None:
+            self.data = cuda.as_cupy(self.data)
+
+    def backward(self, retain_grad: bool = False, create_graph: bool = False) -> None:
+        """Pass grads back through every function upstream.
+
+        Changed in step 32: grads are Variables; with create_graph=True the backward pass
+        records its own graph, so x.grad can be differentiated again.
+
+        Changed in step 18: unless retain_grad is True, only the inputs of the graph keep
+        their grads; intermediate grads are dropped as soon as they have been used.
+
+        Changed in step 16: the function of the highest generation goes first, so a
+        function runs only after every function that uses its outputs has run.
+        The pending functions sit in a heap: no sorting of the whole list at each insertion.
+        """
+        if self.grad is None:
+            self.grad = Variable(np.ones_like(self.data))
+
+        funcs = []
+        seen = set()
+        order = count()  # breaks ties between equal generations
+
+        def add_func(f: "Function") -> None:
+            if f not in seen:
+                seen.add(f)
+                heapq.heappush(funcs, (-f.generation, next(order), f))
+
+        if self.creator is not None:  # a variable made by hand has no graph behind it
+            add_func(self.creator)
+        while funcs:
+            f = heapq.heappop(funcs)[2]
+            gys = [output().grad for output in f.outputs]
+            with using_config("enable_backprop", create_graph):
+                gxs = f.backward(*gys)
+                if not isinstance(gxs, tuple):
+                    gxs = (gxs,)
+                for x, gx in zip(f.inputs, gxs):
+                    if x.grad is None:
+                        x.grad = gx
+                    else:
+                        x.grad = x.grad + gx  # a new Variable: the graph of the sum is kept
+                    if x.creator is not None:
+                        add_func(x.creator)
+            if not retain_grad:
+                for y in f.outputs:
+                    y().grad = None
+
+
+
+class Parameter(Variable):
+    """Added in step 44: a Variable that a Layer collects as one of its parameters.
+
+    It adds nothing to Variable; only its type differs, so that Layer can tell a weight
+    (self.W = Parameter(...)) from any other attribute.
+    """
+
+
+def as_array(x) -> np.ndarray:
+    """Turn a numpy scalar into a 0-d ndarray; an ndarray comes back unchanged."""
+    if np.isscalar(x):
+        return np.array(x)
+    return x
+
+
+def as_variable(obj) -> Variable:
+    """Added in step 21: a Variable comes back as it is; an ndarray gets wrapped."""
+    if isinstance(obj, Variable):
+        return obj
+    return Variable(obj)
+
+
+def _operand(other, x0: Variable):
+    """The other operand of an arithmetic function, as an ndarray (or Variable).
+
+    Added in step 21. Python scalars are "weak" as in numpy 2 (NEP 50): float32 * 3.0
+    stays float32 and int * 0.5 becomes float64, the dtypes numpy gives on plain arrays.
+    Anything that cannot be a numeric array is a TypeError that names both types.
+    Changed in step 52: GPU arrays pass, and a number becomes an array where x0 lives.
+    """
+    if isinstance(other, (Variable, *array_types)):
+        return other
+    if isinstance(other, (int, float, complex)) and not isinstance(other, np.generic):
+        xp = cuda.get_array_module(x0)
+        return xp.asarray(other, dtype=np.result_type(x0.data.dtype, other))
+    if isinstance(other, (np.generic, list, tuple)):
+        try:
+            array = np.asarray(other)
+        except ValueError:
+            array = None
+        if array is not None and array.dtype.kind in "biufc":
+            return array
+    raise TypeError(f"unsupported operand types: Variable and {type(other).__name__}")
+
+
+class Function:
+    """Base class of functions.
+
+    f(x0, x1) with Variables as separate arguments; forward(x0, x1) may return one
+    ndarray or a tuple; one output comes back bare, several as a list.
+    Outputs are held by weakref so a graph frees itself.
+    Changed in step 18: nothing is recorded while Config.enable_backprop is False.
+    """
+
+    def __call__(self, *inputs):
+        """Changed in step 21: inputs may be ndarrays; they become Variables first."""
+        inputs = [as_variable(x) for x in inputs]
+        xs = [x.data for x in inputs]
+        ys = self.forward(*xs)
+        if not isinstance(ys, tuple):
+            ys = (ys,)
+        outputs = [Variable(as_array(y)) for y in ys]
+        if Config.enable_backprop:
+            self.generation = max(x.generation for x in inputs)
+            for output in outputs:
+                output.set_creator(self)
+            self.inputs = inputs
+            # A strong reference here would make a cycle (function -> output -> creator):
+            # the graph would then wait for the garbage collector instead of dying at once.
+            self.outputs = [weakref.ref(output) for output in outputs]
+        return outputs if len(outputs) > 1 else outputs[0]
+
+    def forward(self, *xs: np.ndarray):
+        raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
+
+    def backward(self, *gys):
+        raise NotImplementedError(f"{type(self).__name__}.backward is not defined")
+
+
+class Add(Function):
+    """y = x0 + x1."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        y = x0 + x1
+        return y
+
+    def backward(self, gy: "Variable") -> tuple:
+        """Both inputs get gy. Changed in step 40: an input that was broadcast gets it summed back."""
+        x0, x1 = self.inputs
+        gx0, gx1 = gy, gy
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def add(x0: Variable, x1) -> Variable:
+    """x0 + x1. Changed in step 21: x1 may be a number or an ndarray."""
+    x1 = _operand(x1, x0)
+    return Add()(x0, x1)
+
+
+class Mul(Function):
+    """y = x0 * x1. Added in step 20."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        return x0 * x1
+
+    def backward(self, gy: "Variable") -> tuple:
+        """dy/dx0 = x1 and dy/dx1 = x0: each input's grad is gy times the other input."""
+        x0, x1 = self.inputs
+        gx0, gx1 = gy * x1, gy * x0
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def mul(x0: Variable, x1) -> Variable:
+    """x0 * x1. Changed in step 21: x1 may be a number or an ndarray."""
+    x1 = _operand(x1, x0)
+    return Mul()(x0, x1)
+
+
+class Neg(Function):
+    """y = -x. Added in step 22."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return -x
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """dy/dx = -1."""
+        return -gy
+
+
+def neg(x: Variable) -> Variable:
+    return Neg()(x)
+
+
+class Sub(Function):
+    """y = x0 - x1. Added in step 22."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        return x0 - x1
+
+    def backward(self, gy: np.ndarray) -> tuple:
+        """dy/dx0 = 1, dy/dx1 = -1."""
+        x0, x1 = self.inputs
+        gx0, gx1 = gy, -gy
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def sub(x0: Variable, x1) -> Variable:
+    """x0 - x1."""
+    x1 = _operand(x1, x0)
+    return Sub()(x0, x1)
+
+
+def rsub(x0: Variable, x1) -> Variable:
+    """x1 - x0: called by x0.__rsub__ when x1 is on the left of the minus."""
+    x1 = _operand(x1, x0)
+    return Sub()(x1, x0)
+
+
+class Div(Function):
+    """y = x0 / x1. Added in step 22."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        return x0 / x1
+
+    def backward(self, gy: np.ndarray) -> tuple:
+        """dy/dx0 = 1 / x1, dy/dx1 = -x0 / x1 ** 2."""
+        x0, x1 = self.inputs
+        gx0 = gy / x1
+        gx1 = gy * (-x0 / x1**2)
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def div(x0: Variable, x1) -> Variable:
+    """x0 / x1."""
+    x1 = _operand(x1, x0)
+    return Div()(x0, x1)
+
+
+def rdiv(x0: Variable, x1) -> Variable:
+    """x1 / x0: called by x0.__rtruediv__ when x1 is on the left of the slash."""
+    x1 = _operand(x1, x0)
+    return Div()(x1, x0)
+
+
+class Pow(Function):
+    """y = x ** c for a constant c. Added in step 22."""
+
+    def __init__(self, c) -> None:
+        self.c = c
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x**self.c
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """dy/dx = c * x ** (c - 1)."""
+        (x,) = self.inputs
+        c = self.c
+        gx = c * x ** (c - 1) * gy
+        return gx
+
+
+def pow(x: Variable, c) -> Variable:
+    return Pow(c)(x)
+
+
+def setup_variable() -> None:
+    """Added in step 23: install the arithmetic operators on Variable.
+
+    x + y calls add(x, y), 3.0 * x calls mul(x, 3.0) through __rmul__, and so on.
+    Changed in step 47: indexing, x[slices], calls functions.get_item.
+    """
+    Variable.__add__ = add
+    Variable.__radd__ = add
+    Variable.__mul__ = mul
+    Variable.__rmul__ = mul
+    Variable.__neg__ = neg
+    Variable.__sub__ = sub
+    Variable.__rsub__ = rsub
+    Variable.__truediv__ = div
+    Variable.__rtruediv__ = rdiv
+    Variable.__pow__ = pow
+    Variable.__getitem__ = dezero.functions.get_item  # added in step 47: x[1], x[:, 0], x[[0, 0]]
