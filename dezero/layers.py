@@ -157,22 +157,8 @@ class Conv2d(Layer):
         return F.conv2d(x, self.W, self.b, self.stride, self.pad)
 
 
-class Deconv2d(Layer):
-    """A 2-D transposed convolution layer (lazy in_channels, like Conv2d)."""
-
-    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, dtype=np.float32,
-                 in_channels=None):
-        super().__init__()
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.kernel_size = kernel_size
-        self.stride = stride
-        self.pad = pad
-        self.dtype = dtype
-        self.W = Parameter(None, name="W")
-        if in_channels is not None:
-            self._init_W()
-        self.b = None if nobias else Parameter(np.zeros(out_channels, dtype=dtype), name="b")
+class Deconv2d(Conv2d):
+    """A 2-D transposed convolution layer (lazy in_channels, like Conv2d); W is (C, OC, KH, KW)."""
 
     def _init_W(self, xp=np):
         C, OC = self.in_channels, self.out_channels
