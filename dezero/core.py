@@ -120,33 +120,34 @@ class Variable:
             xp = cuda.get_array_module(self.data)
             self.grad = Variable(xp.ones_like(self.data))
 
-        funcs = []
-        seen = set()
-        tiebreak = count()
-
-        def add_func(f):
-            if f not in seen:
-                seen.add(f)
-                heapq.heappush(funcs, (-f.generation, next(tiebreak), f))
-
-        if self.creator is not None:
-            add_func(self.creator)
+        if self.creator is None:
+            return
+        funcs = [(-self.creator.generation, 0, self.creator)]
+        seen = {self.creator}
+        tiebreak = count(1)
+        push, pop = heapq.heappush, heapq.heappop
         # The graph of the backward pass itself is recorded only when create_graph is set.
         old_mode, Config.enable_backprop = Config.enable_backprop, create_graph
         try:
             while funcs:
-                f = heapq.heappop(funcs)[2]
-                gxs = f.backward(*[output().grad for output in f.outputs])
+                f = pop(funcs)[2]
+                outputs = f.outputs
+                if len(outputs) == 1:
+                    gxs = f.backward(outputs[0]().grad)
+                else:
+                    gxs = f.backward(*[output().grad for output in outputs])
                 if not isinstance(gxs, tuple):
                     gxs = (gxs,)
                 for x, gx in zip(f.inputs, gxs, strict=True):
                     if gx is None:  # an input whose grad nobody can read
                         continue
                     x.grad = gx if x.grad is None else x.grad + gx
-                    if x.creator is not None:
-                        add_func(x.creator)
+                    creator = x.creator
+                    if creator is not None and creator not in seen:
+                        seen.add(creator)
+                        push(funcs, (-creator.generation, next(tiebreak), creator))
                 if not retain_grad:
-                    for y in f.outputs:
+                    for y in outputs:
                         y().grad = None
         finally:
             Config.enable_backprop = old_mode
@@ -260,22 +261,28 @@ class Function:
     def __call__(self, *inputs):
         inputs = [x if isinstance(x, Variable) else _Constant(x) for x in inputs]
         ys = self.forward(*[x.data for x in inputs])
-        if not isinstance(ys, tuple):
-            ys = (ys,)
-        # ufuncs turn 0-d input into numpy scalars; the data of a Variable is always an array
+        if type(ys) is not tuple:
+            # ufuncs turn 0-d input into numpy scalars; the data of a Variable is always an array
+            output = Variable(ys if isinstance(ys, array_types) else np.asarray(ys))
+            if Config.enable_backprop:
+                self._record(inputs, [output])
+            return output
         outputs = [Variable(y if isinstance(y, array_types) else np.asarray(y)) for y in ys]
-
         if Config.enable_backprop:
-            generation = inputs[0].generation if len(inputs) == 1 else max([x.generation for x in inputs])
-            self.generation = generation
-            for output in outputs:
-                output.creator = self
-                output.generation = generation + 1
-            self.inputs = inputs
-            # Outputs are held by weakref: a function -> output -> creator cycle would
-            # otherwise keep every graph alive until the cycle collector runs.
-            self.outputs = [weakref.ref(output) for output in outputs]
+            self._record(inputs, outputs)
         return outputs if len(outputs) > 1 else outputs[0]
+
+    def _record(self, inputs, outputs):
+        """Link the graph: generations, creators, inputs, and outputs held by weakref."""
+        generation = inputs[0].generation if len(inputs) == 1 else max([x.generation for x in inputs])
+        self.generation = generation
+        for output in outputs:
+            output.creator = self
+            output.generation = generation + 1
+        self.inputs = inputs
+        # A strong reference here would make a cycle (function -> output -> creator) and keep
+        # every graph alive until the cycle collector runs.
+        self.outputs = [weakref.ref(output) for output in outputs]
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
