@@ -163,6 +163,9 @@ def mlp(dtype):
         def run():
             np.random.seed(0)
             model = MLP((1000, 10))
+            for layer in model.layers:  # the layers' dtype follows the data's (W is made lazily)
+                layer.dtype = dtype
+                layer.b.data = layer.b.data.astype(dtype)
             opt = optimizers.SGD(0.1).setup(model)
             for i in range(0, MLP_SAMPLES, MLP_BATCH):
                 loss = dz.F.softmax_cross_entropy(model(x[i : i + MLP_BATCH]), t[i : i + MLP_BATCH])
