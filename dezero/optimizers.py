@@ -79,9 +79,14 @@ class SGD(Optimizer):
     def __init__(self, lr=0.01):
         super().__init__()
         self.lr = lr
+        self.steps = {}  # a reused buffer per parameter for lr * grad: no fresh big temporary per update
 
     def update_one(self, param):
-        param.data -= self.lr * param.grad.data
+        step = self.steps.get(id(param))
+        if step is None or step.shape != param.data.shape or step.dtype != param.data.dtype:
+            step = self.steps[id(param)] = cuda.get_array_module(param.data).empty_like(param.data)
+        cuda.get_array_module(param.data).multiply(param.grad.data, self.lr, out=step, casting="same_kind")
+        param.data -= step
 
 
 class MomentumSGD(Optimizer):
