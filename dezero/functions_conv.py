@@ -313,6 +313,9 @@ def _fold(gcol, img_shape, kernel_size, stride, pad):
 
 
 def im2col_array(img, kernel_size, stride, pad, to_matrix=True):
+    """Patches of img: (N*OH*OW, C*KH*KW) when to_matrix, else (N, C, KH, KW, OH, OW)."""
+    if to_matrix:
+        return _patches(img, kernel_size, stride, pad)[0]
     N, C, H, W = img.shape
     KH, KW = pair(kernel_size)
     SH, SW = pair(stride)
@@ -323,16 +326,13 @@ def im2col_array(img, kernel_size, stride, pad, to_matrix=True):
     img = xp.pad(img, ((0, 0), (0, 0), (PH, PH + SH - 1), (PW, PW + SW - 1)), mode="constant")
     col = xp.ndarray((N, C, KH, KW, OH, OW), dtype=img.dtype)
     for j in range(KH):
-        j_lim = j + SH * OH
         for i in range(KW):
-            i_lim = i + SW * OW
-            col[:, :, j, i, :, :] = img[:, :, j:j_lim:SH, i:i_lim:SW]
-    if to_matrix:
-        col = col.transpose((0, 4, 5, 1, 2, 3)).reshape((N * OH * OW, -1))
+            col[:, :, j, i, :, :] = img[:, :, j : j + SH * OH : SH, i : i + SW * OW : SW]
     return col
 
 
 def col2im_array(col, img_shape, kernel_size, stride, pad, to_matrix=True):
+    """The adjoint of im2col_array: patches (either layout) added back into an image."""
     N, C, H, W = img_shape
     KH, KW = pair(kernel_size)
     SH, SW = pair(stride)
@@ -340,15 +340,10 @@ def col2im_array(col, img_shape, kernel_size, stride, pad, to_matrix=True):
     OH = get_conv_outsize(H, KH, SH, PH)
     OW = get_conv_outsize(W, KW, SW, PW)
     if to_matrix:
-        col = col.reshape(N, OH, OW, C, KH, KW).transpose(0, 3, 4, 5, 1, 2)
-    xp = cuda.get_array_module(col)
-    img = xp.zeros((N, C, H + 2 * PH + SH - 1, W + 2 * PW + SW - 1), dtype=col.dtype)
-    for j in range(KH):
-        j_lim = j + SH * OH
-        for i in range(KW):
-            i_lim = i + SW * OW
-            img[:, :, j:j_lim:SH, i:i_lim:SW] += col[:, :, j, i, :, :]
-    return img[:, :, PH : H + PH, PW : W + PW]
+        col = col.reshape(N, OH, OW, C, KH, KW)
+    else:
+        col = col.transpose(0, 4, 5, 1, 2, 3)  # (N, C, KH, KW, OH, OW) -> the _fold layout
+    return _fold(col, img_shape, (KH, KW), stride, pad)
 
 
 __all__ = [

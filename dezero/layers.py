@@ -130,6 +130,8 @@ class Linear(Layer):
 class Conv2d(Layer):
     """A 2-D convolution layer; in_channels is taken from the first input when not given."""
 
+    transposed = False  # Deconv2d: W is (C, OC, KH, KW) and the layer applies deconv2d
+
     def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, dtype=np.float32,
                  in_channels=None):
         super().__init__()
@@ -148,29 +150,21 @@ class Conv2d(Layer):
         C, OC = self.in_channels, self.out_channels
         KH, KW = pair(self.kernel_size)
         scale = np.sqrt(1 / (C * KH * KW))
-        self.W.data = (xp.random.randn(OC, C, KH, KW) * scale).astype(self.dtype)
+        shape = (C, OC, KH, KW) if self.transposed else (OC, C, KH, KW)
+        self.W.data = (xp.random.randn(*shape) * scale).astype(self.dtype)
 
     def forward(self, x):
         if self.W.data is None:
             self.in_channels = x.shape[1]
             self._init_W(cuda.get_array_module(x))
-        return F.conv2d(x, self.W, self.b, self.stride, self.pad)
+        apply = F.deconv2d if self.transposed else F.conv2d
+        return apply(x, self.W, self.b, self.stride, self.pad)
 
 
 class Deconv2d(Conv2d):
     """A 2-D transposed convolution layer (lazy in_channels, like Conv2d); W is (C, OC, KH, KW)."""
 
-    def _init_W(self, xp=np):
-        C, OC = self.in_channels, self.out_channels
-        KH, KW = pair(self.kernel_size)
-        scale = np.sqrt(1 / (C * KH * KW))
-        self.W.data = (xp.random.randn(C, OC, KH, KW) * scale).astype(self.dtype)
-
-    def forward(self, x):
-        if self.W.data is None:
-            self.in_channels = x.shape[1]
-            self._init_W(cuda.get_array_module(x))
-        return F.deconv2d(x, self.W, self.b, self.stride, self.pad)
+    transposed = True
 
 
 class RNN(Layer):
