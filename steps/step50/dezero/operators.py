@@ -1,0 +1,168 @@
+"""The arithmetic functions, and setup_variable, which makes them Variable's operators.
+
+The book keeps these in core.py. Here they have a file of their own, so that core.py stays
+short enough to read in one sitting; core.py imports every name back, so
+`from dezero.core import add` and `dezero.core.Add` work as in the book.
+"""
+
+import numpy as np
+
+import dezero
+from dezero.core import Function, Variable, _operand
+
+
+class Add(Function):
+    """y = x0 + x1."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        y = x0 + x1
+        return y
+
+    def backward(self, gy: "Variable") -> tuple:
+        """Both inputs get gy. Changed in step 40: an input that was broadcast gets it summed back."""
+        x0, x1 = self.inputs
+        gx0, gx1 = gy, gy
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def add(x0: Variable, x1) -> Variable:
+    """x0 + x1. Changed in step 21: x1 may be a number or an ndarray."""
+    x1 = _operand(x1, x0)
+    return Add()(x0, x1)
+
+
+class Mul(Function):
+    """y = x0 * x1. Added in step 20."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        return x0 * x1
+
+    def backward(self, gy: "Variable") -> tuple:
+        """dy/dx0 = x1 and dy/dx1 = x0: each input's grad is gy times the other input."""
+        x0, x1 = self.inputs
+        gx0, gx1 = gy * x1, gy * x0
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def mul(x0: Variable, x1) -> Variable:
+    """x0 * x1. Changed in step 21: x1 may be a number or an ndarray."""
+    x1 = _operand(x1, x0)
+    return Mul()(x0, x1)
+
+
+class Neg(Function):
+    """y = -x. Added in step 22."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return -x
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """dy/dx = -1."""
+        return -gy
+
+
+def neg(x: Variable) -> Variable:
+    return Neg()(x)
+
+
+class Sub(Function):
+    """y = x0 - x1. Added in step 22."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        return x0 - x1
+
+    def backward(self, gy: np.ndarray) -> tuple:
+        """dy/dx0 = 1, dy/dx1 = -1."""
+        x0, x1 = self.inputs
+        gx0, gx1 = gy, -gy
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def sub(x0: Variable, x1) -> Variable:
+    """x0 - x1."""
+    x1 = _operand(x1, x0)
+    return Sub()(x0, x1)
+
+
+def rsub(x0: Variable, x1) -> Variable:
+    """x1 - x0: called by x0.__rsub__ when x1 is on the left of the minus."""
+    x1 = _operand(x1, x0)
+    return Sub()(x1, x0)
+
+
+class Div(Function):
+    """y = x0 / x1. Added in step 22."""
+
+    def forward(self, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+        return x0 / x1
+
+    def backward(self, gy: np.ndarray) -> tuple:
+        """dy/dx0 = 1 / x1, dy/dx1 = -x0 / x1 ** 2."""
+        x0, x1 = self.inputs
+        gx0 = gy / x1
+        gx1 = gy * (-x0 / x1**2)
+        if x0.shape != x1.shape:
+            gx0 = dezero.functions.sum_to(gx0, x0.shape)
+            gx1 = dezero.functions.sum_to(gx1, x1.shape)
+        return gx0, gx1
+
+
+def div(x0: Variable, x1) -> Variable:
+    """x0 / x1."""
+    x1 = _operand(x1, x0)
+    return Div()(x0, x1)
+
+
+def rdiv(x0: Variable, x1) -> Variable:
+    """x1 / x0: called by x0.__rtruediv__ when x1 is on the left of the slash."""
+    x1 = _operand(x1, x0)
+    return Div()(x1, x0)
+
+
+class Pow(Function):
+    """y = x ** c for a constant c. Added in step 22."""
+
+    def __init__(self, c) -> None:
+        self.c = c
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x**self.c
+
+    def backward(self, gy: np.ndarray) -> np.ndarray:
+        """dy/dx = c * x ** (c - 1)."""
+        (x,) = self.inputs
+        c = self.c
+        gx = c * x ** (c - 1) * gy
+        return gx
+
+
+def pow(x: Variable, c) -> Variable:
+    return Pow(c)(x)
+
+
+def setup_variable() -> None:
+    """Added in step 23: install the arithmetic operators on Variable.
+
+    x + y calls add(x, y), 3.0 * x calls mul(x, 3.0) through __rmul__, and so on.
+    Changed in step 47: indexing, x[slices], calls functions.get_item.
+    """
+    Variable.__add__ = add
+    Variable.__radd__ = add
+    Variable.__mul__ = mul
+    Variable.__rmul__ = mul
+    Variable.__neg__ = neg
+    Variable.__sub__ = sub
+    Variable.__rsub__ = rsub
+    Variable.__truediv__ = div
+    Variable.__rtruediv__ = rdiv
+    Variable.__pow__ = pow
+    Variable.__getitem__ = dezero.functions.get_item  # added in step 47: x[1], x[:, 0], x[[0, 0]]
