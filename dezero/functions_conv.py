@@ -56,7 +56,7 @@ class Conv2d(Function):
         Wm = W.reshape(OC, -1)
         OH, OW = _outsize(x.shape, W.shape[2:], self.stride, self.pad)
         y = xp.empty((N, OC, OH * OW), dtype=xp.result_type(x, W))
-        for n in _blocks(N, Wm.size // OC * OH * OW * x.itemsize):
+        for n in _blocks(N, Wm.shape[1] * OH * OW * x.itemsize):
             cols = _unfold(x[n], W.shape[2:], self.stride, self.pad, scratch=True)
             # per image, one (OC, C*KH*KW) @ (C*KH*KW, OH*OW) product, written straight into y
             xp.matmul(Wm, cols.reshape(len(cols), -1, OH * OW), out=y[n])
