@@ -1,6 +1,14 @@
-"""The local progress store, the 60-step table, watch's diff and the notebook scorecard."""
+"""The local progress store, the 60-step table, watch (its diff and a real run) and the notebook scorecard."""
 
-from grader import progress
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from grader import catalog, progress
 from grader.notebook import Scorecard
 from grader.results import StepResult, TestResult
 
@@ -39,3 +47,36 @@ def test_notebook_scorecard_is_html_and_text():
     card = Scorecard(_result(23, ["passed", "failed"]))
     assert "Step 23" in card._repr_html_() and "Score: 2/4" in card._repr_html_()
     assert "Score: 2/4" in repr(card)
+
+
+def _lines_until(lines: queue.Queue, marker: str, timeout: float = 60) -> list[str]:
+    """The lines watch prints up to and including the first that contains marker."""
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(line)
+        if marker in line:
+            return seen
+    raise AssertionError(f"no line with {marker!r} within {timeout} s; watch printed:\n{''.join(seen)}")
+
+
+def test_watch_grades_again_after_a_save_and_shows_only_what_changed(tmp_path):
+    folder = tmp_path / "step01"
+    shutil.copytree(catalog.step_dir(1), folder)  # the skeleton: nothing passes yet
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", "1", "--target", str(folder), "--watch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=catalog.REPO)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    try:
+        assert any("Score: 0/" in line for line in _lines_until(lines, "Score:"))
+        shutil.copy(catalog.SOLUTIONS_DIR / "step01" / "step01.py", folder / "step01.py")  # the student saves
+        update = _lines_until(lines, "score ")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+    assert any("-> passed" in line for line in update) and update[-1].startswith("score 3/3")
+    assert not any("hint:" in line for line in update)  # a change list, not a second scorecard
