@@ -66,8 +66,9 @@ def _lines_until(lines: queue.Queue, marker: str, timeout: float = 60) -> list[s
 def test_watch_grades_again_after_a_save_and_shows_only_what_changed(tmp_path):
     folder = tmp_path / "step01"
     shutil.copytree(catalog.step_dir(1), folder)  # the skeleton: nothing passes yet
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", "1", "--target", str(folder), "--watch"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=catalog.REPO)
+    command = [sys.executable, "-m", "grader", "grade", "1", "--target", str(folder), "--watch"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=catalog.REPO)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     try:
