@@ -39,13 +39,11 @@ def main() -> int:
           f"{'official/ref':>14}{'ref/numpy':>11}  targets")
     for workload in args.workloads.split(","):
         runs = {"reference": sys.executable, "official": args.official_python, "numpy": sys.executable}
-        best = {impl: None for impl in runs}
+        samples = {impl: [] for impl in runs}
         for _ in range(max(1, args.rounds)):
             for impl, python in runs.items():
-                seconds = measure(python, impl, workload) if python else None
-                if seconds is not None and (best[impl] is None or seconds < best[impl]):
-                    best[impl] = seconds
-        ref, off, floor = best["reference"], best["official"], best["numpy"]
+                samples[impl].append(measure(python, impl, workload) if python else None)
+        ref, off, floor = (min((s for s in samples[impl] if s is not None), default=None) for impl in runs)
         speedup = off / ref if off and ref else None
         overhead = ref / floor if ref and floor else None
         min_speedup, max_overhead = TARGETS[workload]

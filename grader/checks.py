@@ -32,6 +32,21 @@ def assert_array_close(got, expected, what: str, rtol: float = 1e-12, atol: floa
                              f"expected {expected[i]!r}; shape {got.shape}")
 
 
+def by_windows(x, kernel, stride, pad, f) -> np.ndarray:
+    """f of the (N, C, KH, KW) patch of the zero-padded x under each output position: (N, ..., OH, OW)."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, pad
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    oh, ow = (x.shape[2] + 2 * ph - kh) // sh + 1, (x.shape[3] + 2 * pw - kw) // sw + 1
+    rows = [[f(xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]) for j in range(ow)] for i in range(oh)]
+    return np.stack([np.stack(row, axis=-1) for row in rows], axis=-2)
+
+
+def naive_conv2d(x, W, b, stride, pad) -> np.ndarray:
+    """conv2d by a loop over output positions: y[n, o, i, j] = sum(patch * W[o]) + b[o]."""
+    y = by_windows(x, W.shape[2:], stride, pad, lambda p: np.tensordot(p, W, ((1, 2, 3), (1, 2, 3))))
+    return y + (0 if b is None else b.reshape(1, -1, 1, 1))
+
+
 def grad_as_array(x) -> np.ndarray | None:
     """x.grad as an ndarray (None when no grad): ndarray grads up to step 31, Variables after."""
     grad = x.grad

@@ -191,3 +191,18 @@ def matmul_pairs() -> st.SearchStrategy[tuple]:
     """
     return shapes(min_dims=3, max_dims=3).flatmap(
         lambda s: st.tuples(arrays((s[0], s[1])), arrays((s[1], s[2]))))
+
+
+@st.composite
+def conv_cases(draw, max_batch: int = 2, max_side: int = 5, max_stride: int = 3):
+    """(x, W, stride, pad): x (N, C, H, W) and a kernel W (OC, C, KH, KW) that fits the padded x.
+
+    Square and non-square kernels (sides 1..3), pads 0..2 and strides 1..max_stride per axis.
+    """
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    ph, pw = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    h = draw(st.integers(max(1, kh - 2 * ph), max_side))
+    w = draw(st.integers(max(1, kw - 2 * pw), max_side))
+    n, c, oc = draw(st.integers(1, max_batch)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride = (draw(st.integers(1, max_stride)), draw(st.integers(1, max_stride)))
+    return draw(arrays((n, c, h, w))), draw(arrays((oc, c, kh, kw))), stride, (ph, pw)

@@ -9,20 +9,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.checks import assert_array_close, check_grad, to_array
-from grader.strategies import arrays
-
-
-@st.composite
-def conv_cases(draw, max_side: int = 5):
-    """(x, W, stride, pad): x (N, C, H, W) and a kernel W (OC, C, KH, KW) that fits the padded x."""
-    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    ph, pw = draw(st.integers(0, 2)), draw(st.integers(0, 2))
-    h = draw(st.integers(max(1, kh - 2 * ph), max_side))
-    w = draw(st.integers(max(1, kw - 2 * pw), max_side))
-    n, c, oc = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    return draw(arrays((n, c, h, w))), draw(arrays((oc, c, kh, kw))), stride, (ph, pw)
+from grader.checks import assert_array_close, by_windows, check_grad, naive_conv2d, to_array
+from grader.strategies import conv_cases
 
 
 @st.composite
@@ -36,24 +24,9 @@ def pool_cases(draw):
     return x, kernel, (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
 
 
-def _by_windows(x, kernel, stride, pad, f):
-    """f of the (N, C, KH, KW) patch of the zero-padded x under each output position: (N, ..., OH, OW)."""
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, pad
-    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    oh, ow = (x.shape[2] + 2 * ph - kh) // sh + 1, (x.shape[3] + 2 * pw - kw) // sw + 1
-    rows = [[f(xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]) for j in range(ow)] for i in range(oh)]
-    return np.stack([np.stack(row, axis=-1) for row in rows], axis=-2)
-
-
-def _naive_conv(x, W, b, stride, pad):
-    """conv2d by a loop over output positions: y[n, o, i, j] = sum(patch * W[o]) + b[o]."""
-    y = _by_windows(x, W.shape[2:], stride, pad, lambda p: np.tensordot(p, W, ((1, 2, 3), (1, 2, 3))))
-    return y + (0 if b is None else b.reshape(1, -1, 1, 1))
-
-
 def _naive_pool(x, kernel, stride, reduce):
     """Pooling by a loop over output positions (no padding): reduce over each window."""
-    return _by_windows(x, kernel, stride, (0, 0), lambda p: reduce(p, axis=(2, 3)))
+    return by_windows(x, kernel, stride, (0, 0), lambda p: reduce(p, axis=(2, 3)))
 
 
 @pytest.mark.grade(points=1, todo="step57.1")
@@ -71,7 +44,7 @@ def test_im2col_rows_are_flattened_patches(dz, case):
     """Row (n, i, j) of im2col(x) is the padded patch under output position (i, j), flattened (C, KH, KW)."""
     x, W, stride, pad = case
     col = dz.functions.im2col(x, W.shape[2:], stride, pad, to_matrix=True)
-    patches = _by_windows(x, W.shape[2:], stride, pad, lambda p: p.reshape(len(x), -1))  # (N, CKK, OH, OW)
+    patches = by_windows(x, W.shape[2:], stride, pad, lambda p: p.reshape(len(x), -1))  # (N, CKK, OH, OW)
     expected = patches.transpose(0, 2, 3, 1)
     assert_array_close(col, expected.reshape(-1, patches.shape[1]), "im2col(x)")
 
@@ -106,7 +79,7 @@ def test_conv2d_simple_matches_naive_loop(dz, case):
     x, W, stride, pad = case
     b = np.linspace(-1, 1, W.shape[0])
     y = dz.functions.conv2d_simple(dz.Variable(x), dz.Variable(W), dz.Variable(b), stride, pad)
-    assert_array_close(y, _naive_conv(x, W, b, stride, pad), "conv2d_simple(x, W, b)", rtol=1e-9, atol=1e-9)
+    assert_array_close(y, naive_conv2d(x, W, b, stride, pad), "conv2d_simple(x, W, b)", rtol=1e-9, atol=1e-9)
 
 
 @pytest.mark.grade(points=3, todo="step57.4")
@@ -117,9 +90,9 @@ def test_conv2d_matches_naive_loop(dz, case):
     x, W, stride, pad = case
     b = np.linspace(-1, 1, W.shape[0])
     y = dz.functions.conv2d(dz.Variable(x), dz.Variable(W), dz.Variable(b), stride, pad)
-    assert_array_close(y, _naive_conv(x, W, b, stride, pad), "conv2d(x, W, b)", rtol=1e-9, atol=1e-9)
+    assert_array_close(y, naive_conv2d(x, W, b, stride, pad), "conv2d(x, W, b)", rtol=1e-9, atol=1e-9)
     y = dz.functions.conv2d(x, W, None, stride, pad)
-    assert_array_close(y, _naive_conv(x, W, None, stride, pad), "conv2d(x, W)", rtol=1e-9, atol=1e-9)
+    assert_array_close(y, naive_conv2d(x, W, None, stride, pad), "conv2d(x, W)", rtol=1e-9, atol=1e-9)
 
 
 @pytest.mark.grade(points=3, todo="step57.5")
@@ -248,7 +221,7 @@ def test_conv2d_layer_takes_in_channels_from_first_input(dz):
     assert layer.W.dtype == np.float32 and y.dtype == np.float32, f"W is {layer.W.dtype}, y {y.dtype}"
     assert y.shape == (2, 4, 5, 5), f"the output has shape {y.shape}, expected (2, 4, 5, 5)"
     W = layer.W.data.astype(np.float64)
-    expected = _naive_conv(x.astype(np.float64), W, layer.b.data, (1, 1), (1, 1))
+    expected = naive_conv2d(x.astype(np.float64), W, layer.b.data, (1, 1), (1, 1))
     assert_array_close(y, expected, "Conv2d(4, 3, pad=1)(x)", rtol=1e-4, atol=1e-5)
 
 
