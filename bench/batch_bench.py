@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from grader import batch, synthetic  # noqa: E402
+from grader.instructor import batch, synthetic  # noqa: E402
 
 
 def main() -> int:

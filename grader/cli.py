@@ -91,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     batch.add_argument("--out", type=Path, default=Path("grades"), help="output folder (default: grades)")
     batch.add_argument("--timeout", type=float, default=10.0, help=HELP_TIMEOUT)
+    show = sub.add_parser("show", help="instructors: write the full solution snapshot of step N to DEST")
+    show.add_argument("step", help="step number, 1-60")
+    show.add_argument("dest", type=Path, help="a new (or empty) folder")
+    diff = sub.add_parser("diff", help="what step N changes, file by file, against step N-1")
+    diff.add_argument("step", help="step number, 1-60")
+    diff.add_argument("--source", choices=("solutions", "steps"), default=None,
+                      help="compare solution snapshots (instructors; the default when solutions/ exists) "
+                           "or the step folders, with every TODO block reduced to its comment lines")
     integ = sub.add_parser("integrity", help="solution and reference pass, skeleton and each TODO fail")
     integ.add_argument("--steps", default=None, help="steps to check: 7, 1-10 or 3,5,7-9 (default: all)")
     integ.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
@@ -99,8 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from grader import runner, targets
-    from grader.report import gradescope, junit, terminal
-    from grader.report import json as json_report
+    from grader.report import course_json, gradescope, junit, scorecard
 
     step = parse_step(args.step)
     try:
@@ -116,12 +123,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
                                 memory_limit=args.memory * 2**20, allow_flagged=args.allow_flagged,
                                 hidden=args.hidden.resolve() if args.hidden else None)
     if args.watch:
-        from grader import progress
+        from grader import watch
 
-        return progress.watch(options, args.lang)
+        return watch.watch(options, args.lang)
     result = runner.run_step(options)
-    print(terminal.render(result, args.lang))
-    for path, report in ((args.json, json_report), (args.gradescope, gradescope), (args.junit, junit)):
+    print(scorecard.render(result, args.lang))
+    for path, report in ((args.json, course_json), (args.gradescope, gradescope), (args.junit, junit)):
         if path:
             report.write(result, path)
     _record(result)
@@ -145,12 +152,14 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 
 def cmd_skeletons(args: argparse.Namespace) -> int:
+    _instructor_tools()
     import tempfile
 
-    from grader import guard, skeleton
+    from grader import guard
+    from grader.instructor import skeleton, snapshots
 
-    problems = skeleton.inconsistent_blocks()
-    steps = [n for n in catalog.TITLES if (catalog.SOLUTIONS_DIR / catalog.step_name(n)).is_dir()]
+    problems = skeleton.inconsistent_blocks() + snapshots.repeated_files()
+    steps = snapshots.solution_steps()
     for step in steps:
         if args.write:
             skeleton.generate(step, catalog.step_dir(step))
@@ -169,8 +178,45 @@ def cmd_skeletons(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _instructor_tools() -> None:
+    """A student release has no solutions and no grader.instructor: say so instead of crashing."""
+    import importlib.util
+
+    if not catalog.SOLUTIONS_DIR.is_dir() or importlib.util.find_spec("grader.instructor") is None:
+        raise UsageError("this command is for instructors: this checkout (a student release) has no "
+                         "solutions/ and no grader/instructor/")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    _instructor_tools()
+    from grader.instructor import snapshots
+
+    step = parse_step(args.step)
+    if args.dest.exists() and (not args.dest.is_dir() or any(args.dest.iterdir())):
+        raise UsageError(f"{args.dest} already exists and is not an empty folder; choose a new one")
+    files = snapshots.files(step)
+    snapshots.materialise(step, args.dest)
+    print(f"show: the full solution of step {step} ({len(files)} files) written to {args.dest}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from grader import stepdiff
+
+    step = parse_step(args.step)
+    source = args.source or ("solutions" if catalog.SOLUTIONS_DIR.is_dir() else "steps")
+    if source == "solutions":
+        _instructor_tools()
+    elif step > 1 and not catalog.step_dir(step - 1).is_dir():
+        raise UsageError(f"step {step - 1} is not in this checkout, so there is nothing to compare with")
+    text = stepdiff.diff(step, solutions=source == "solutions")
+    print(text.rstrip("\n") if text else f"step {step} changes no file of step {step - 1}")
+    return 0
+
+
 def cmd_integrity(args: argparse.Namespace) -> int:
-    from grader import integrity
+    _instructor_tools()
+    from grader.instructor import integrity
 
     steps = parse_steps(args.steps) if args.steps else catalog.available_steps()
     if args.jobs is not None and args.jobs < 1:
@@ -179,9 +225,10 @@ def cmd_integrity(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    _instructor_tools()
     import os
 
-    from grader import batch
+    from grader.instructor import batch
 
     steps = parse_steps(args.steps)
     if args.jobs is not None and args.jobs < 1:
@@ -196,7 +243,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from grader import release
+    _instructor_tools()
+    from grader.instructor import release
 
     steps = parse_steps(args.steps)
     try:
@@ -211,11 +259,11 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_carry(args: argparse.Namespace) -> int:
-    from grader import release
+    from grader import carry
 
     step = parse_step(args.step)
     try:
-        copied = release.carry(step)
+        copied = carry.carry(step)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     for line in copied:
@@ -226,7 +274,8 @@ def cmd_carry(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from grader import export
+    _instructor_tools()
+    from grader.instructor import export
 
     steps = parse_steps(args.steps)
     path = (export.gradescope if args.platform == "gradescope" else export.classroom)(args.out, steps)
@@ -236,7 +285,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity,
             "batch": cmd_batch, "release": cmd_release, "carry": cmd_carry,
-            "export": cmd_export, "progress": cmd_progress}
+            "export": cmd_export, "progress": cmd_progress, "show": cmd_show, "diff": cmd_diff}
 
 
 def main(argv: list[str] | None = None) -> int:

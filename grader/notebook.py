@@ -17,9 +17,9 @@ class Scorecard:
         self.lang = lang
 
     def __repr__(self) -> str:
-        from grader.report import terminal
+        from grader.report import scorecard
 
-        return terminal.render(self.result, self.lang)
+        return scorecard.render(self.result, self.lang)
 
     def _repr_html_(self) -> str:
         r = self.result

@@ -130,13 +130,23 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     root = config.getoption("--grader-root")
     _emit(config, event="load_start")
     try:
-        target_root = Path(root) if root else targets.resolve(kind, step).root
+        target_root = Path(root) if root else _resolve_root(kind, step)
         kind = kind if kind in targets.KINDS else "submission"
         state["root"] = target_root
         state["loaded"] = targets.load(kind, step, target_root)
     except (targets.TargetError, targets.LoadError) as exc:
         state["load_error"] = str(exc)
     _emit(config, event="load_done", error=state["load_error"])
+
+
+def _resolve_root(kind: str, step: int) -> Path:
+    """The target's folder for plain `pytest steps/stepNN --grader-target KIND` (no runner)."""
+    target = targets.resolve(kind, step)
+    if target.kind in targets.GENERATED:
+        import tempfile
+
+        return targets.build(target, Path(tempfile.mkdtemp(prefix=f"grader-{kind}-")))
+    return target.root
 
 
 def _loaded(request: pytest.FixtureRequest):

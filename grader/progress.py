@@ -74,31 +74,3 @@ def changes(before: dict | None, after: StepResult) -> list[str]:
         if was != t.outcome:
             out.append(f"{t.name}: {was or 'new'} -> {t.outcome}")
     return out
-
-
-def watch(options, lang: str) -> int:
-    """Grade, then grade again after every save of the step's files; show what changed."""
-    from grader import runner
-    from grader.report import terminal
-
-    def stamp():
-        files = sorted(p for p in options.target.root.rglob("*.py") if "__pycache__" not in p.parts)
-        return [(str(p), p.stat().st_mtime_ns) for p in files]
-
-    previous, seen = None, None
-    print(f"watching {options.target.root} (Ctrl-C to stop)")
-    try:
-        while True:
-            if stamp() != seen:
-                seen = stamp()
-                result = runner.run_step(options)
-                record(result)
-                if previous is None:
-                    print(terminal.render(result, lang))
-                else:
-                    print("\n".join(changes(previous, result)) or "no change")
-                    print(f"score {result.score:g}/{result.max_score:g}")
-                previous = {"tests": {t.name: t.outcome for t in result.tests}}
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        return 0

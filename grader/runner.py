@@ -17,8 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import catalog, guard, hints, skeleton
+from grader import catalog, guard, hints
 from grader.results import StepResult, TestResult
+from grader import targets
 from grader.targets import Target
 
 POLL = 0.01
@@ -101,9 +102,8 @@ def run_step(opts: RunOptions) -> StepResult:
     with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
         work = Path(tmp)
         root = opts.target.root
-        if opts.target.kind == "skeleton":
-            root = work / "skeleton"
-            skeleton.generate(step, root)
+        if opts.target.kind in targets.GENERATED:
+            root = targets.build(opts.target, work / opts.target.kind)
         ini = work / "pytest.ini"
         ini.write_text("[pytest]\n")
         run_dir = work / "run"

@@ -23,6 +23,7 @@ from pathlib import Path
 from grader import catalog
 
 KINDS = ("student", "solution", "reference", "skeleton")
+GENERATED = ("solution", "skeleton")  # written from solutions/ for each run (build)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class TargetError(Exception):
 
 
 def resolve(name: str, step: int) -> Target:
-    """Turn a --target value into a Target; the skeleton is resolved by the runner."""
+    """Turn a --target value into a Target; solution and skeleton are written by build()."""
     if name == "student":
         return Target("student", step, catalog.step_dir(step))
     if name in ("solution", "reference", "skeleton"):
@@ -51,10 +52,10 @@ def resolve(name: str, step: int) -> Target:
         if not catalog.SOLUTIONS_DIR.is_dir() or no_reference:
             raise TargetError(f"the {name} target is for instructors: this checkout (a student release) "
                               "has no solutions or reference package; grade your own code (--target student)")
-    if name in ("solution", "reference"):
+    if name == "reference":
         return Target(name, step, catalog.SOLUTIONS_DIR / catalog.step_name(step))
-    if name == "skeleton":
-        return Target("skeleton", step, Path())
+    if name in GENERATED:
+        return Target(name, step, Path())
     path = Path(name).expanduser()
     if not path.is_dir():
         raise TargetError(
@@ -62,6 +63,17 @@ def resolve(name: str, step: int) -> Target:
             f"Give a folder laid out like steps/{catalog.step_name(step)}."
         )
     return Target("submission", step, path.resolve())
+
+
+def build(target: Target, dest: Path) -> Path:
+    """Write the code of a generated target into dest: the full solution snapshot of the step,
+    or its skeleton (the step's own TODOs open). Instructors only: needs solutions/."""
+    from grader.instructor import skeleton, snapshots
+
+    if target.kind == "solution":
+        return snapshots.materialise(target.step, dest)
+    skeleton.generate(target.step, dest)
+    return dest
 
 
 # ---- child side: loading a target inside the pytest process ----

@@ -1,13 +1,13 @@
 """Helpers for the grader's own tests: run the grader CLI on a submission made from a solution."""
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from grader import catalog
+from grader.instructor import snapshots
 
 
 @pytest.fixture
@@ -33,9 +33,7 @@ def submission(tmp_path):
     (in stepNN.py unless another file of the step, such as dezero/core.py, is named)."""
 
     def make(step, edits=None, prepend="", file=None):
-        src = catalog.SOLUTIONS_DIR / catalog.step_name(step)
-        dest = tmp_path / catalog.step_name(step)
-        shutil.copytree(src, dest)
+        dest = snapshots.materialise(step, tmp_path / catalog.step_name(step))
         path = dest / (file or f"{catalog.step_name(step)}.py")
         text = path.read_text()
         for old, new in (edits or {}).items():

@@ -4,7 +4,7 @@ import csv
 import json
 import zipfile
 
-from grader import batch, submissions, synthetic
+from grader.instructor import batch, submissions, synthetic
 
 STEPS = [4, 7]
 

@@ -8,7 +8,8 @@ import zipfile
 
 import yaml
 
-from grader import catalog, export, skeleton
+from grader import catalog
+from grader.instructor import export, skeleton
 
 
 def test_gradescope_autograder_writes_a_valid_results_json(tmp_path):

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from grader import catalog, skeleton
+from grader import catalog
+from grader.instructor import skeleton
 
 HEADER = re.compile(r"^\| id \|(?P<file> (file|파일) \|)?", re.MULTILINE)
 ALL_IN = re.compile(r"^(All in|모두) `([^`]+)`", re.MULTILINE)

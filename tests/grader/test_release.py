@@ -4,7 +4,8 @@ import json
 import subprocess
 import sys
 
-from grader import catalog, release, skeleton
+from grader import carry, catalog
+from grader.instructor import release, skeleton
 
 
 def _run(folder, *args):
@@ -44,7 +45,7 @@ def test_carry_copies_filled_blocks_into_untouched_ones(tmp_path):
     raise_line = next(ln for ln in text.splitlines(True) if 'Error("TODO(step11.6)' in ln)
     text = text.replace(raise_line, mine)
     step11.write_text(text)
-    copied = release.carry(12, out / "steps")
+    copied = carry.carry(12, out / "steps")
     assert copied == ["step11.6 -> step12/step12.py"]
     assert "# my own words" in (out / "steps" / "step12" / "step12.py").read_text()
-    assert release.carry(12, out / "steps") == []  # an edited block is never overwritten
+    assert carry.carry(12, out / "steps") == []  # an edited block is never overwritten

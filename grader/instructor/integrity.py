@@ -1,0 +1,100 @@
+"""Integrity: the tests are right about the code.
+
+For every step: each test passes on the solution and (where it applies) on the reference;
+the skeleton scores below full marks; and each TODO, opened alone in the solution, makes
+at least one of its tests fail, so no TODO goes untested.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import catalog
+from grader.instructor import skeleton
+from grader.results import StepResult
+from grader.runner import RunOptions, run_step
+from grader.targets import Target, resolve
+
+
+@dataclass
+class StepReport:
+    step: int
+    runs: dict[str, StepResult] = field(default_factory=dict)
+    todos: dict[str, StepResult] = field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        out = []
+        for kind in ("solution", "reference"):
+            r = self.runs[kind]
+            if not r.all_passed:
+                bad = [t.name for t in r.applicable if t.outcome != "passed"]
+                out.append(f"{kind} fails: {r.setup_error or ', '.join(bad)}")
+        sk = self.runs["skeleton"]
+        if not sk.setup_error and sk.score >= sk.max_score:
+            out.append("skeleton gets full marks")
+        out += [f"TODO {todo} is caught by no test" for todo in self.uncaught()]
+        return out
+
+    def uncaught(self) -> list[str]:
+        return [todo for todo, r in self.todos.items()
+                if not any(t.outcome != "passed" for t in r.applicable)]
+
+
+def _mutant(step: int, todo: str, dest: Path) -> Path:
+    """The full solution of `step` with only `todo` opened."""
+    skeleton.generate(step, dest, is_open=lambda block_id: block_id == todo)
+    return dest
+
+
+def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path):
+    """Queue every run of one step; returns a function that waits and builds its report."""
+    futures = {kind: pool.submit(run_step, RunOptions(resolve(kind, step)))
+               for kind in ("solution", "reference", "skeleton")}
+    todo_futures = {}
+    for todo in skeleton.block_ids(step):
+        root = _mutant(step, todo, scratch / todo)
+        todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root), todo=todo))
+
+    def finish() -> StepReport:
+        report = StepReport(step)
+        report.runs = {k: f.result() for k, f in futures.items()}
+        report.todos = {k: f.result() for k, f in todo_futures.items()}
+        return report
+
+    return finish
+
+
+def _cell(r: StepResult) -> str:
+    return "setup error" if r.setup_error else f"{r.score:g}/{r.max_score:g}"
+
+
+def render(reports: list[StepReport]) -> str:
+    rows = [f"{'step':<6}{'solution':<12}{'reference':<12}{'skeleton':<12}{'TODOs caught':<14}status"]
+    for rep in reports:
+        caught = len(rep.todos) - len(rep.uncaught())
+        status = "ok" if not rep.problems() else "PROBLEM"
+        rows.append(f"{rep.step:02d}    {_cell(rep.runs['solution']):<12}{_cell(rep.runs['reference']):<12}"
+                    f"{_cell(rep.runs['skeleton']):<12}{f'{caught}/{len(rep.todos)}':<14}{status}")
+        rows += [f"      - {p}" for p in rep.problems()]
+    return "\n".join(rows)
+
+
+def main(steps: list[int], jobs: int | None = None) -> int:
+    """Check the given steps, print the table; 0 when every step is ok."""
+    jobs = jobs or os.cpu_count() or 2
+    with tempfile.TemporaryDirectory(prefix="integrity-") as tmp, ThreadPoolExecutor(jobs) as pool:
+        pending = []
+        for step in steps:
+            scratch = Path(tmp) / catalog.step_name(step)
+            scratch.mkdir()
+            pending.append(submit_step(step, pool, scratch))
+        reports = [finish() for finish in pending]
+    print(render(reports))
+    bad = [r.step for r in reports if r.problems()]
+    print(f"integrity: {len(reports)} step(s) checked, "
+          + ("all ok" if not bad else f"problems in step(s) {catalog.describe_steps(bad)}"))
+    return 1 if bad else 0

@@ -1,0 +1,36 @@
+"""`grade N --watch`: grade again after every save of the step's files and show what changed."""
+
+from __future__ import annotations
+
+import time
+
+from grader.progress import changes, record
+from grader.runner import RunOptions
+
+
+def watch(options: RunOptions, lang: str) -> int:
+    """Grade, then grade again after every save of the step's files; show what changed."""
+    from grader import runner
+    from grader.report import scorecard
+
+    def stamp():
+        files = sorted(p for p in options.target.root.rglob("*.py") if "__pycache__" not in p.parts)
+        return [(str(p), p.stat().st_mtime_ns) for p in files]
+
+    previous, seen = None, None
+    print(f"watching {options.target.root} (Ctrl-C to stop)")
+    try:
+        while True:
+            if stamp() != seen:
+                seen = stamp()
+                result = runner.run_step(options)
+                record(result)
+                if previous is None:
+                    print(scorecard.render(result, lang))
+                else:
+                    print("\n".join(changes(previous, result)) or "no change")
+                    print(f"score {result.score:g}/{result.max_score:g}")
+                previous = {"tests": {t.name: t.outcome for t in result.tests}}
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
