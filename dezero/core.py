@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import heapq
 import weakref
+from collections.abc import Callable
 from itertools import count
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -43,6 +45,7 @@ def test_mode():
     return using_config("train", False)
 
 
+array_types: tuple[type, ...]
 try:
     import cupy
 
@@ -56,13 +59,32 @@ class Variable:
 
     __array_priority__ = 200
 
+    if TYPE_CHECKING:  # installed by setup_variable(); declared here for type checkers
+        __add__: ClassVar[Callable[[Variable, Any], Variable]]
+        __radd__: ClassVar[Callable[[Variable, Any], Variable]]
+        __mul__: ClassVar[Callable[[Variable, Any], Variable]]
+        __rmul__: ClassVar[Callable[[Variable, Any], Variable]]
+        __neg__: ClassVar[Callable[[Variable], Variable]]
+        __sub__: ClassVar[Callable[[Variable, Any], Variable]]
+        __rsub__: ClassVar[Callable[[Variable, Any], Variable]]
+        __truediv__: ClassVar[Callable[[Variable, Any], Variable]]
+        __rtruediv__: ClassVar[Callable[[Variable, Any], Variable]]
+        __pow__: ClassVar[Callable[[Variable, Any], Variable]]
+        __getitem__: ClassVar[Callable[[Variable, Any], Variable]]
+        matmul: ClassVar[Callable[[Variable, Any], Variable]]
+        dot: ClassVar[Callable[[Variable, Any], Variable]]
+        matmaul: ClassVar[Callable[[Variable, Any], Variable]]
+        max: ClassVar[Callable[..., Variable]]
+        min: ClassVar[Callable[..., Variable]]
+
     def __init__(self, data, name=None):
         if data is not None and not isinstance(data, array_types):
             raise TypeError(
                 f"{type(data).__name__} is not supported: Variable holds an ndarray "
                 f"(wrap it with np.array(...))"
             )
-        self.data = data
+        # Any: a numpy or CuPy array (CuPy has no types), or None until a layer fills it in
+        self.data: Any = data
         self.name = name
         self.grad = None
         self.creator = None
@@ -166,14 +188,14 @@ class Variable:
 
     def reshape(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = shape[0]
+            return functions.reshape(self, shape[0])
         return functions.reshape(self, shape)
 
     def transpose(self, *axes):
         if not axes:
-            axes = None
-        elif len(axes) == 1 and isinstance(axes[0], (tuple, list)) or axes[0] is None:
-            axes = axes[0]
+            return functions.transpose(self, None)
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)) or axes[0] is None:
+            return functions.transpose(self, axes[0])
         return functions.transpose(self, axes)
 
     @property
@@ -224,7 +246,8 @@ def as_variable(obj):
 
 
 _PYTHON_SCALARS = (bool, int, float, complex)
-_WEAK_DTYPES = {}  # (array dtype, Python scalar type) -> result dtype under NEP 50
+# (array dtype, Python scalar type) -> result dtype under NEP 50
+_WEAK_DTYPES: dict[tuple[np.dtype, type], np.dtype] = {}
 
 
 def _operand(x, like):
@@ -259,17 +282,17 @@ class Function:
     """An operation in the graph: forward works on ndarrays, backward on Variables."""
 
     def __call__(self, *inputs):
-        inputs = [x if isinstance(x, Variable) else _Constant(x) for x in inputs]
-        ys = self.forward(*[x.data for x in inputs])
+        variables = [x if isinstance(x, Variable) else _Constant(x) for x in inputs]
+        ys = self.forward(*[x.data for x in variables])
         if type(ys) is not tuple:
             # ufuncs turn 0-d input into numpy scalars; the data of a Variable is always an array
             output = Variable(ys if isinstance(ys, array_types) else np.asarray(ys))
             if Config.enable_backprop:
-                self._record(inputs, [output])
+                self._record(variables, [output])
             return output
         outputs = [Variable(y if isinstance(y, array_types) else np.asarray(y)) for y in ys]
         if Config.enable_backprop:
-            self._record(inputs, outputs)
+            self._record(variables, outputs)
         return outputs if len(outputs) > 1 else outputs[0]
 
     def _record(self, inputs, outputs):

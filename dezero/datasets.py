@@ -7,6 +7,7 @@ real handwritten digits shipped with the package (see dezero/data/README.md).
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,8 +22,8 @@ class Dataset:
         self.train = train
         self.transform = transform if transform is not None else (lambda x: x)
         self.target_transform = target_transform if target_transform is not None else (lambda x: x)
-        self.data = None
-        self.label = None
+        self.data: Any = None  # arrays (or lists) that prepare() fills in
+        self.label: Any = None
         self.prepare()
 
     def __getitem__(self, index):

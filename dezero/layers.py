@@ -66,7 +66,7 @@ class Layer:
     def save_weights(self, path):
         """Write every parameter to an .npz file (keys like l0/W), atomically."""
         self.to_cpu()
-        params_dict = {}
+        params_dict: dict[str, Parameter | None] = {}  # a Parameter reset to None is skipped
         self._flatten_params(params_dict)
         unset = [key for key, param in params_dict.items() if param is not None and param.data is None]
         if unset:
@@ -90,7 +90,7 @@ class Layer:
                 arrays = {key: npz[key] for key in npz.files}
         except Exception as exc:  # missing, truncated, not an npz: all name the file
             raise OSError(f"cannot load weights from {path}: {exc}") from None
-        params_dict = {}
+        params_dict: dict[str, Parameter] = {}
         self._flatten_params(params_dict)
         for key, param in params_dict.items():
             if key not in arrays:

@@ -1,6 +1,7 @@
 """Optimizers: update a model's parameters from their grads (book module path)."""
 
 import math
+from typing import Any
 
 from dezero import cuda
 from dezero.core import Parameter
@@ -10,7 +11,7 @@ class Optimizer:
     """setup(target) once, then update() after each backward; hooks run on the params first."""
 
     def __init__(self):
-        self.target = None
+        self.target: Any = None  # the Layer or Model given to setup()
         self.hooks = []
 
     def setup(self, target):
@@ -49,7 +50,7 @@ class ClipGrad:
         self.max_norm = max_norm
 
     def __call__(self, params):
-        total_norm = 0
+        total_norm = 0.0
         for param in params:
             total_norm += float((param.grad.data**2).sum())
         total_norm = math.sqrt(total_norm)

@@ -65,19 +65,19 @@ def plot_dot_graph(output, verbose: bool = True, to_file: str = "graph.png"):
     Shows the picture inline in Jupyter. The DOT file lives in a temporary folder, and dot
     runs without a shell, so any file name is safe.
     """
-    to_file = Path(to_file)
-    fmt = to_file.suffix.lstrip(".").lower()
+    path = Path(to_file)
+    fmt = path.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise ValueError(f"cannot draw {to_file}: use one of the extensions .{', .'.join(FORMATS)}")
+        raise ValueError(f"cannot draw {path}: use one of the extensions .{', .'.join(FORMATS)}")
     dot = shutil.which("dot")
     if dot is None:
         raise RuntimeError(
             "Graphviz's `dot` program was not found. Install Graphviz: "
             "`sudo apt install graphviz`, `brew install graphviz` or `conda install graphviz`."
         )
-    target_dir = to_file.resolve().parent
+    target_dir = path.resolve().parent
     if not target_dir.is_dir() or not os.access(target_dir, os.W_OK):
-        raise PermissionError(f"cannot write {to_file}: {target_dir} is not a writable folder")
+        raise PermissionError(f"cannot write {path}: {target_dir} is not a writable folder")
     with tempfile.TemporaryDirectory(prefix="dezero-") as tmp:
         graph, picture = Path(tmp) / "graph.dot", Path(tmp) / f"graph.{fmt}"
         graph.write_text(get_dot_graph(output, verbose))
@@ -85,8 +85,8 @@ def plot_dot_graph(output, verbose: bool = True, to_file: str = "graph.png"):
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"dot could not draw the graph: {done.stderr.strip()}")
-        shutil.move(str(picture), to_file)
-    return _inline(to_file, fmt)
+        shutil.move(str(picture), path)
+    return _inline(path, fmt)
 
 
 def _inline(path: Path, fmt: str):

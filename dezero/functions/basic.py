@@ -68,6 +68,7 @@ class Tanh(Function):
 
     def backward(self, gy):
         y = self.outputs[0]()
+        assert y is not None  # alive: backward() has just read its grad
         return gy * (1 - y * y)
 
 

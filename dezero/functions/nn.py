@@ -23,6 +23,7 @@ class Sigmoid(Function):
 
     def backward(self, gy):
         y = self.outputs[0]()
+        assert y is not None  # alive: backward() has just read its grad
         return gy * y * (1 - y)
 
 
