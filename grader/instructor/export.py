@@ -2,59 +2,23 @@
 
 Both run this grader unchanged, one submission per container: Gradescope calls
 run_autograder, which grades each step of the submission and merges the per-step
-results.json files; Classroom runs one `nox -s grade-NN` per step.
+results.json files (grader/report/gradescope.py); Classroom runs one `nox -s grade-NN` per
+step. The platforms' own files are templates/gradescope/ and templates/classroom*.yml.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from string import Template
 from pathlib import Path
 
 from grader import catalog
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once when it builds the autograder image.
-set -euo pipefail
-apt-get update -qq && apt-get install -y -qq graphviz python3-venv >/dev/null
-python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install -q -c /autograder/source/constraints/grading.txt \\
-    -e '/autograder/source[test,viz]'
-"""
-
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for every submission; it writes results/results.json.
-set -uo pipefail
-ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
-PY="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
-export PYTHONPATH="$ROOT/source${{PYTHONPATH:+:$PYTHONPATH}}"
-mkdir -p "$ROOT/results" "$ROOT/work"
-for step in {steps}; do
-    name=$(printf 'step%02d' "$step")
-    folder=$(find "$ROOT/submission" -maxdepth 3 -type d -name "$name" | head -n 1)
-    [ -n "$folder" ] || folder="$ROOT/submission/$name"
-    (cd "$ROOT/source" && "$PY" -m grader grade "$step" --target "$folder" \\
-        --gradescope "$ROOT/work/$name.json" > "$ROOT/work/$name.txt" 2>&1) || true
-done
-"$PY" - "$ROOT" <<'MERGE'
-import json, pathlib, sys
-root = pathlib.Path(sys.argv[1])
-merged = {{"score": 0, "max_score": 0, "execution_time": 0, "visibility": "visible",
-          "stdout_visibility": "hidden", "output": "", "tests": []}}
-for part in sorted((root / "work").glob("step*.json")):
-    r = json.loads(part.read_text())
-    for key in ("score", "max_score", "execution_time"):
-        merged[key] += r[key]
-    merged["tests"] += r["tests"]
-    merged["output"] += r["output"]
-for name in sorted((root / "work").glob("step*.txt")):
-    if not (root / "work" / (name.stem + ".json")).exists():
-        merged["output"] += f"{{name.stem}}: could not be graded:\\n{{name.read_text()[-2000:]}}\\n"
-(root / "results" / "results.json").write_text(json.dumps(merged, indent=1))
-MERGE
-"""
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 COURSE_PARTS = ("grader", "constraints", "pyproject.toml", "conftest.py", "README.md")
+LEFT_OUT = ("instructor",)  # grader/instructor/ is not needed to grade, so it does not ship
 
 
 def _add_tree(zf: zipfile.ZipFile, path: Path, arcname: str) -> None:
@@ -62,7 +26,8 @@ def _add_tree(zf: zipfile.ZipFile, path: Path, arcname: str) -> None:
         zf.write(path, arcname)
         return
     for child in sorted(path.rglob("*")):
-        if child.is_file() and "__pycache__" not in child.parts:
+        if child.is_file() and "__pycache__" not in child.parts \
+                and not any(part in LEFT_OUT for part in child.relative_to(path).parts):
             zf.write(child, f"{arcname}/{child.relative_to(path)}")
 
 
@@ -74,11 +39,11 @@ def gradescope(out: Path, steps: list[int]) -> Path:
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder",
-                                                    RUN_AUTOGRADER.format(steps=" ".join(map(str, steps))))):
-            info = zipfile.ZipInfo(name)
+        for script in sorted((TEMPLATES / "gradescope").iterdir()):
+            info = zipfile.ZipInfo(script.name)
             info.external_attr = 0o100755 << 16
-            zf.writestr(info, text)
+            zf.writestr(info, script.read_text())
+        zf.writestr("steps.txt", " ".join(map(str, steps)) + "\n")
         zf.writestr("requirements.txt", (catalog.REPO / "constraints" / "grading.txt").read_text())
         for part in COURSE_PARTS:
             _add_tree(zf, catalog.REPO / part, part)
@@ -92,29 +57,18 @@ def gradescope(out: Path, steps: list[int]) -> Path:
 
 def classroom(out: Path, steps: list[int]) -> Path:
     """Write .github/workflows/classroom.yml with one graded test per step (nox -s grade-NN)."""
-    tests = []
-    for step in steps:
-        points = _points(step)
-        tests.append({"id": f"step{step:02d}", "name": f"Step {step:02d}: {catalog.TITLES[step]}",
-                      "command": f"nox -s grade-{step:02d}", "points": points})
-    lines = ["name: Autograding", "on: [push, workflow_dispatch]", "permissions:", "  checks: write",
-             "  actions: read", "  contents: read", "jobs:", "  grade:", "    runs-on: ubuntu-latest",
-             "    steps:", "      - uses: actions/checkout@v4", "      - uses: actions/setup-python@v5",
-             "        with:", "          python-version: '3.11'",
-             "      - run: sudo apt-get install -y graphviz && pip install nox"]
-    for t in tests:
-        lines += [f"      - name: {json.dumps(t['name'])}", f"        id: {t['id']}",
-                  "        uses: classroom-resources/autograding-command-grader@v1", "        with:",
-                  f"          test-name: {json.dumps(t['name'])}", f"          command: {t['command']}",
-                  "          timeout: 10", f"          max-score: {t['points']:g}"]
-    lines += ["      - name: Report", "        uses: classroom-resources/autograding-grading-reporter@v1",
-              "        env:"]
-    for t in tests:
-        lines.append(f"          {t['id'].upper()}_RESULTS: \"${{{{steps.{t['id']}.outputs.result}}}}\"")
-    lines += ["        with:", f"          runners: {','.join(t['id'] for t in tests)}"]
+    step_template = Template((TEMPLATES / "classroom-step.yml").read_text())
+    ids = [f"step{step:02d}" for step in steps]
+    graded = [step_template.substitute(name=json.dumps(f"Step {step:02d}: {catalog.TITLES[step]}"),
+                                       id=ident, command=f"nox -s grade-{step:02d}",
+                                       points=f"{_points(step):g}")
+              for step, ident in zip(steps, ids, strict=True)]
+    env = [f'          {ident.upper()}_RESULTS: "${{{{steps.{ident}.outputs.result}}}}"' for ident in ids]
+    text = Template((TEMPLATES / "classroom.yml").read_text()).substitute(
+        grade_steps="".join(graded).rstrip("\n"), report_env="\n".join(env), runners=",".join(ids))
     path = out / ".github" / "workflows" / "classroom.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(text)
     return path
 
 

@@ -2,8 +2,8 @@
 
 `release OUT --steps SPEC` writes a student repository: the released steps with the TODOs
 of EVERY released step open in every released folder (so step 12's folder does not
-hand out step 11's answer), the grader, noxfile, pyproject and a student README; no
-solutions and no reference package. A leak check then scans it for solution code.
+hand out step 11's answer), the grader without its instructor tools, noxfile, pyproject and
+a student README; no solutions and no reference package. A leak check then scans it for solution code.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def make_release(out: Path, steps: list[int]) -> list[str]:
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty; choose a new folder for the release")
     out.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "instructor")  # grader/instructor stays home
     for name in TOP_FILES:
         if (catalog.REPO / name).exists():
             shutil.copy2(catalog.REPO / name, out / name)

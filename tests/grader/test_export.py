@@ -18,10 +18,14 @@ def test_gradescope_autograder_writes_a_valid_results_json(tmp_path):
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(root / "source")
         assert {"setup.sh", "run_autograder", "requirements.txt"} <= set(zf.namelist())
-        assert not any(n.startswith(("solutions/", "dezero/")) for n in zf.namelist())
+        assert not any(n.startswith(("solutions/", "dezero/", "grader/instructor/")) for n in zf.namelist())
+        assert zf.read("steps.txt").split() == [b"4", b"7"]
     submission = root / "submission" / "my-work"
     shutil.copytree(catalog.SOLUTIONS_DIR / "step04", submission / "step04")
     skeleton.generate(7, submission / "step07")
+    (root / "work").mkdir()
+    (root / "work" / "step00.json").write_text('{"score": 99, "max_score": 0, "execution_time": 0, '
+                                               '"output": "", "tests": []}')  # not a listed step: ignored
     env = {"AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable, "PATH": "/usr/bin:/bin"}
     subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, timeout=180, check=True)
     results = json.loads((root / "results" / "results.json").read_text())

@@ -24,6 +24,12 @@ def test_release_holds_no_answers_and_grades_the_skeleton(tmp_path):
     assert proc.returncode == 1 and report["score"] < report["max_score"]
     refused = _run(out, "grade", "12", "--target", "reference")
     assert refused.returncode == 2 and "for instructors" in refused.stderr
+    assert not (out / "grader" / "instructor").exists()  # the instructor tools stay home
+    for command in (["show", "12", str(tmp_path / "s")], ["integrity", "--steps", "12"]):
+        refused = _run(out, *command)
+        assert refused.returncode == 2 and "for instructors" in refused.stderr, command
+    diff = _run(out, "diff", "12")  # a student's diff: the step folders, TODO blocks reduced
+    assert diff.returncode == 0 and "+++ step12/step12.py" in diff.stdout and 'NotImplementedError("TODO' not in diff.stdout
 
 
 def test_leak_check_finds_a_pasted_answer(tmp_path):
