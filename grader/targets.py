@@ -1,6 +1,6 @@
 """Targets: which code a step's tests run against, and how the child process loads it.
 
-Fixture contract (DESIGN.md, Targets): every test gets the code under test through two
+Fixture contract (docs/contracts.md): every test gets the code under test through two
 fixtures and never imports it by name.
 - `dz`: the framework. Steps 1-22: the step module (stepNN.py). From step 23: the target's
   `dezero` package. On the `reference` target: the top-level `dezero`, through a small

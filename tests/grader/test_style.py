@@ -1,4 +1,4 @@
-"""House rules that a reader of the tree relies on (STYLE.md): no module longer than 500 lines."""
+"""House rules that a reader of the tree relies on: no module longer than 500 lines."""
 
 from grader import catalog
 

@@ -1,4 +1,4 @@
-"""Regression tests: the reference does not have the official package's bugs (CURRICULUM 6.2)."""
+"""Regression tests: the reference does not have the official package's bugs (docs/reference.md lists them)."""
 
 import subprocess
 import sys
