@@ -11,7 +11,10 @@ import json
 import re
 import time
 import traceback
+from collections.abc import Generator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -39,8 +42,33 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=200)
 
-_state = pytest.StashKey[dict]()
 _STEP_DIR = re.compile(r"^step(\d{2})$")
+_TODO = re.compile(r"^step(\d{2})\.[1-9]\d*$")
+MARKER_ARGS = ("points", "todo", "reference", "timeout")
+
+
+@dataclass
+class TestRun:
+    """What the plugin knows of the test that runs now."""
+
+    outcome: str | None = None
+    message: str = ""
+    todo: str | None = None
+    start: float = field(default_factory=time.perf_counter)
+
+
+@dataclass
+class GraderState:
+    """The plugin's state for one pytest session (kept in config.stash)."""
+
+    root: Path | None = None  # the target's folder, once resolved
+    loaded: tuple[Any, Any] | None = None  # (dz, script) once the target's code is imported
+    load_error: str | None = None  # why the target's code could not be imported
+    marker_error: str | None = None  # a malformed grade marker, named by its test
+    current: TestRun = field(default_factory=TestRun)
+
+
+_state = pytest.StashKey[GraderState]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,10 +97,10 @@ def pytest_configure(config: pytest.Config) -> None:
         # Soft and hard alike, so student code cannot raise it again; no core dumps either.
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    config.stash[_state] = {"loaded": None, "load_error": None, "current": {}}
+    config.stash[_state] = GraderState()
 
 
-def _emit(config: pytest.Config, **record) -> None:
+def _emit(config: pytest.Config, **record: Any) -> None:
     path = config.getoption("--grader-results")
     if path:
         with open(path, "a", encoding="utf-8") as f:
@@ -87,6 +115,46 @@ def _grade_marker(item: pytest.Item) -> tuple[float, str | None]:
     return float(marker.kwargs.get("points", 1)), marker.kwargs.get("todo")
 
 
+def marker_problem(kwargs: dict[str, Any], args: tuple[Any, ...], step: int | None) -> str | None:
+    """What is wrong with a grade marker's arguments, or None when they are valid."""
+    number = (int, float)
+    if args:
+        return "give the arguments by name: grade(points=2, todo='step07.1')"
+    unknown = sorted(set(kwargs) - set(MARKER_ARGS))
+    if unknown:
+        return f"unknown argument(s) {', '.join(unknown)}; the marker takes {', '.join(MARKER_ARGS)}"
+    points = kwargs.get("points")
+    if isinstance(points, bool) or not isinstance(points, number) or not 0 < points <= 100:
+        return f"points must be a number above 0 and at most 100 (got {points!r})"
+    todo = kwargs.get("todo")
+    if todo is not None:
+        found = _TODO.match(todo) if isinstance(todo, str) else None
+        if found is None:
+            return f"todo must be a TODO id like 'step07.2' (got {todo!r})"
+        if step is not None and int(found.group(1)) > step:
+            return f"todo {todo!r} belongs to a later step than this test's step {step}"
+    if not isinstance(kwargs.get("reference", True), bool):
+        return f"reference must be True or False (got {kwargs['reference']!r})"
+    timeout = kwargs.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, number) or timeout <= 0):
+        return f"timeout must be a positive number of seconds (got {timeout!r})"
+    return None
+
+
+def _marker_error(items: list[pytest.Item]) -> str | None:
+    """The first malformed grade marker, named by its test (the run stops before any test)."""
+    for item in items:
+        marker = item.get_closest_marker("grade")
+        if marker is None:
+            continue
+        match = _STEP_DIR.match(Path(item.path).parent.name)
+        step = int(match.group(1)) if match else None
+        problem = marker_problem(dict(marker.kwargs), tuple(marker.args), step)
+        if problem:
+            return f"{item.nodeid}: bad grade marker: {problem}"
+    return None
+
+
 def _description(item: pytest.Item) -> str:
     doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
     return doc.strip().splitlines()[0] if doc.strip() else item.name
@@ -99,6 +167,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             f"one step at a time: each step loads its own code, but these tests span "
             f"{', '.join(sorted(step_dirs))}. Run `pytest steps/step07` (or python -m grader grade 7)."
         )
+    config.stash[_state].marker_error = _marker_error(items)
     todo = config.getoption("--grader-todo")
     if todo:
         keep = [item for item in items if _grade_marker(item)[1] == todo]
@@ -116,6 +185,9 @@ def _step_of(config: pytest.Config, items: list[pytest.Item]) -> int | None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     config, items = session.config, session.items
+    marker_error = config.stash[_state].marker_error
+    if marker_error:  # raised here, not in modifyitems: pytest calls this hook even then
+        raise pytest.UsageError(marker_error)
     tests = []
     for item in items:
         points, todo = _grade_marker(item)
@@ -132,11 +204,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     try:
         target_root = Path(root) if root else _resolve_root(kind, step)
         kind = kind if kind in targets.KINDS else "submission"
-        state["root"] = target_root
-        state["loaded"] = targets.load(kind, step, target_root)
+        state.root = target_root
+        state.loaded = targets.load(kind, step, target_root)
     except (targets.TargetError, targets.LoadError) as exc:
-        state["load_error"] = str(exc)
-    _emit(config, event="load_done", error=state["load_error"])
+        state.load_error = str(exc)
+    _emit(config, event="load_done", error=state.load_error)
 
 
 def _resolve_root(kind: str, step: int) -> Path:
@@ -149,31 +221,30 @@ def _resolve_root(kind: str, step: int) -> Path:
     return target.root
 
 
-def _loaded(request: pytest.FixtureRequest):
+def _loaded(request: pytest.FixtureRequest) -> tuple[Any, Any]:
     state = request.config.stash[_state]
-    if state["load_error"]:
-        raise targets.LoadError(state["load_error"])
-    if state["loaded"] is None:
+    if state.load_error:
+        raise targets.LoadError(state.load_error)
+    if state.loaded is None:
         raise targets.LoadError("the target was not loaded (is this a steps/stepNN test file?)")
-    return state["loaded"]
+    return state.loaded
 
 
 @pytest.fixture(scope="session")
-def dz(request: pytest.FixtureRequest):
+def dz(request: pytest.FixtureRequest) -> Any:
     """The framework under test (see grader.targets for the contract)."""
     return _loaded(request)[0]
 
 
 @pytest.fixture(scope="session")
-def script(request: pytest.FixtureRequest):
+def script(request: pytest.FixtureRequest) -> Any:
     """The step's own module under test."""
     return _loaded(request)[1]
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    state = item.config.stash[_state]
-    state["current"] = {"outcome": None, "message": "", "todo": None, "start": time.perf_counter()}
+    item.config.stash[_state].current = TestRun()
     marker = item.get_closest_marker("grade")
     _emit(item.config, event="start", nodeid=item.nodeid,
           timeout=marker.kwargs.get("timeout") if marker else None)
@@ -183,19 +254,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    current = item.config.stash[_state]["current"]
-    if call.excinfo is not None and current.get("outcome") in (None, "passed"):
-        root = item.config.stash[_state].get("root") or Path.cwd()
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    state = item.config.stash[_state]
+    current = state.current
+    if call.excinfo is not None and current.outcome in (None, "passed"):
+        root = state.root or Path.cwd()
         try:
             outcome, todo, message = classify(call.excinfo.value, root)
         except MemoryError:
             outcome, todo, message = "failed", None, "MemoryError: the code ran out of memory"
-        current.update(outcome=outcome, todo=todo, message=message)
+        current.outcome, current.todo, current.message = outcome, todo, message
         # Free what the failing frames hold (a memory hog's list, say) before pytest goes on.
         traceback.clear_frames(call.excinfo.tb)
-    elif call.when == "call" and current.get("outcome") is None:
-        current["outcome"] = "passed"
+    elif call.when == "call" and current.outcome is None:
+        current.outcome = "passed"
     report = yield
     if call.excinfo is not None and isinstance(call.excinfo.value, targets.NotApplicable):
         # plain `pytest` shows a name the target lacks as skipped, not as an error
@@ -205,15 +279,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem):
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
     yield
-    state = item.config.stash[_state]
-    current = state["current"]
-    duration = time.perf_counter() - current.get("start", time.perf_counter())
-    if current["outcome"] is None:  # pytest never ran the test body: count it as not passed
-        current.update(outcome="error", message="the test could not run (internal error)")
-    _emit(item.config, event="result", nodeid=item.nodeid, outcome=current["outcome"],
-          message=current["message"], todo=current["todo"], duration=round(duration, 4))
+    current = item.config.stash[_state].current
+    duration = time.perf_counter() - current.start
+    if current.outcome is None:  # pytest never ran the test body: count it as not passed
+        current.outcome, current.message = "error", "the test could not run (internal error)"
+    _emit(item.config, event="result", nodeid=item.nodeid, outcome=current.outcome,
+          message=current.message, todo=current.todo, duration=round(duration, 4))
 
 
 def _leaf(exc: BaseException) -> BaseException:
