@@ -4,8 +4,9 @@ A full snapshot of step N is steps 1..N overlaid:
 - the package files (everything under `dezero/`) carry over from earlier steps, the latest
   version winning, so a file shared by steps 57-60 lives once, in step 57;
 - a step's own script `stepNN.py` belongs to that step alone (steps 1-22 are nothing else);
-- `solutions/stepNN/snapshot.toml` may list `removed = ["dezero/core_simple.py"]`: files of
-  earlier steps that the snapshot of step NN and later no longer has.
+- `solutions/stepNN/snapshot.toml` may list `removed = [...]`: files of earlier steps that the
+  snapshot of step NN and later no longer has (`solutions/step32/snapshot.toml` removes
+  `core_simple.py`, which `core.py` replaces).
 Every command that runs a solution (the solution and skeleton targets, integrity, the skeleton
 generator, release, `show`) reads snapshots through `files(step)`.
 """
