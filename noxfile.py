@@ -5,11 +5,12 @@
 """Sessions of the DeZero step course.
 
 Students:    nox -s grade-07            (grade your step 7; add `-- --lang ko` for Korean hints)
-Instructors: nox -s tests               (grader tests, every step on solution and reference,
-                                          skeleton drift, integrity), nox -s lint
+Instructors: nox -s tests               (types, grader tests, every step on solution and
+                                          reference, skeleton drift, integrity), nox -s lint
 
 All grade sessions and `tests` share one environment, .nox/course, built from pyproject.toml
-and constraints/grading.txt, and rebuilt only when one of those two files changes.
+and constraints/grading.txt, and rebuilt only when one of those two files changes. The
+checkers (mypy, ruff) live in .nox/tools, pinned by constraints/tools.txt.
 """
 
 from __future__ import annotations
@@ -29,33 +30,46 @@ nox.options.reuse_venv = "yes"
 ROOT = Path(__file__).resolve().parent
 COURSE_ENV = ROOT / ".nox" / "course"
 CONSTRAINTS = ROOT / "constraints" / "grading.txt"
+TOOLS_ENV = ROOT / ".nox" / "tools"
+TOOLS = ROOT / "constraints" / "tools.txt"
 sys.path.insert(0, str(ROOT))
 from grader.catalog import TITLES  # noqa: E402  (stdlib-only module; no environment needed)
 
 
-def _env_stamp() -> str:
+def _stamp(*inputs: Path) -> str:
     digest = hashlib.sha256()
-    for path in (ROOT / "pyproject.toml", CONSTRAINTS):
+    for path in inputs:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def course_python(session: nox.Session) -> str:
-    """The shared environment's python, (re)built only when its inputs changed."""
-    python = COURSE_ENV / "bin" / "python"
-    stamp = COURSE_ENV / ".stamp"
-    COURSE_ENV.parent.mkdir(exist_ok=True)
-    with open(COURSE_ENV.parent / ".course.lock", "w") as lock:
+def _shared_env(session: nox.Session, env: Path, inputs: tuple[Path, ...], *install: str) -> str:
+    """A venv shared by several sessions, (re)built only when one of its input files changed."""
+    python = env / "bin" / "python"
+    stamp = env / ".stamp"
+    env.parent.mkdir(exist_ok=True)
+    with open(env.parent / f".{env.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if python.exists() and stamp.exists() and stamp.read_text() == _env_stamp():
+        if python.exists() and stamp.exists() and stamp.read_text() == _stamp(*inputs):
             return str(python)
-        session.log("Setting up the course environment in .nox/course (first run only) ...")
+        session.log(f"Setting up {env.relative_to(ROOT)} (first run only) ...")
         base = getattr(sys, "_base_executable", sys.executable)
-        session.run(base, "-m", "venv", "--clear", str(COURSE_ENV), external=True)
-        session.run(str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                    "-c", str(CONSTRAINTS), "-e", f"{ROOT}[test,viz]", external=True)
-        stamp.write_text(_env_stamp())
+        session.run(base, "-m", "venv", "--clear", str(env), external=True)
+        session.run(str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *install,
+                    external=True)
+        stamp.write_text(_stamp(*inputs))
     return str(python)
+
+
+def course_python(session: nox.Session) -> str:
+    """The course environment's python: numpy, pytest, Hypothesis, graphviz, this project."""
+    return _shared_env(session, COURSE_ENV, (ROOT / "pyproject.toml", CONSTRAINTS),
+                       "-c", str(CONSTRAINTS), "-e", f"{ROOT}[test,viz]")
+
+
+def tools_python(session: nox.Session) -> str:
+    """The checkers' environment: mypy and ruff at the versions constraints/tools.txt pins."""
+    return _shared_env(session, TOOLS_ENV, (TOOLS,), "-r", str(TOOLS))
 
 
 def _grade_session(step: int, title: str):
@@ -77,8 +91,9 @@ for _step, _title in TITLES.items():
 
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Instructor suite: grader + reference tests, skeleton drift, integrity of every step."""
+    """Instructor suite: types, grader + reference tests, skeleton drift, integrity of every step."""
     python = course_python(session)
+    _typecheck(session)
     session.run(python, "-m", "grader", "skeletons", external=True)
     session.run(python, "-m", "pytest", "tests", "-q", "-n", "2", *session.posargs, external=True)
     session.run(python, "-m", "grader", "integrity", external=True)
@@ -137,11 +152,24 @@ def bench(session: nox.Session) -> None:
                 external=True, env=env)
 
 
-@nox.session
+LINTED = ("grader", "dezero", "solutions", "tests", "bench", "noxfile.py")
+
+
+@nox.session(venv_backend="none")
 def lint(session: nox.Session) -> None:
-    """Ruff over the grader, the reference, the solutions and the tests."""
-    session.install("ruff")
-    session.run("ruff", "check", "grader", "dezero", "solutions", "tests", "noxfile.py", *session.posargs)
+    """Ruff over the grader, the reference, the solutions, the tests and the benchmarks."""
+    session.run(tools_python(session), "-m", "ruff", "check", *LINTED, *session.posargs, external=True)
+
+
+def _typecheck(session: nox.Session, *args: str) -> None:
+    session.run(tools_python(session), "-m", "mypy", "--python-executable", course_python(session),
+                *args, external=True)
+
+
+@nox.session(venv_backend="none")
+def typecheck(session: nox.Session) -> None:
+    """mypy: every function of the grader annotated and checked; the reference checked as written."""
+    _typecheck(session, *session.posargs)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ def test_release_holds_no_answers_and_grades_the_skeleton(tmp_path):
         refused = _run(out, *command)
         assert refused.returncode == 2 and "for instructors" in refused.stderr, command
     diff = _run(out, "diff", "12")  # a student's diff: the step folders, TODO blocks reduced
-    assert diff.returncode == 0 and "+++ step12/step12.py" in diff.stdout and 'NotImplementedError("TODO' not in diff.stdout
+    assert diff.returncode == 0 and "+++ step12/step12.py" in diff.stdout
+    assert 'NotImplementedError("TODO' not in diff.stdout
 
 
 def test_leak_check_finds_a_pasted_answer(tmp_path):

@@ -1,4 +1,4 @@
-"""Regression tests: the reference does not have the official package's bugs (docs/reference.md lists them)."""
+"""Regression tests: the reference has none of the official package's bugs (docs/reference.md)."""
 
 import subprocess
 import sys
