@@ -78,8 +78,9 @@ def materialise(step: int, dest: Path) -> Path:
 def repeated_files() -> list[str]:
     """Stored files identical to the same file of the previous step's snapshot (should be none)."""
     problems = []
-    for step in solution_steps():
-        if step == 1:
+    steps = solution_steps()
+    for step in steps:
+        if step - 1 not in steps:
             continue
         before = files(step - 1)
         for rel, path in _own_files(step).items():
