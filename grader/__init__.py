@@ -4,11 +4,18 @@
 grade; grade(7)` shows the same scorecard as HTML. See `python -m grader --help`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grader.notebook import Scorecard
+
 __all__ = ["__version__", "grade"]
 __version__ = "0.1.0"
 
 
-def grade(step: int, target: str = "student", lang: str = "en"):
+def grade(step: int, target: str = "student", lang: str = "en") -> Scorecard:
     """Grade one step and return its scorecard (HTML in a notebook, text elsewhere)."""
     from grader.notebook import grade as _grade
 

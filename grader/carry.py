@@ -4,6 +4,7 @@ still untouched, blocks of steps/stepNN, so moving on never means typing an answ
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from grader import catalog
@@ -22,7 +23,7 @@ def _pristine(block_id: str, body: str) -> bool:
     return len(lines) == 1 and lines[0].startswith(f'raise NotImplementedError("TODO({block_id})')
 
 
-def _fill(m: re.Match, done: dict[str, str], copied: list[str], where: Path) -> str:
+def _fill(m: re.Match[str], done: dict[str, str], copied: list[str], where: Path) -> str:
     block_id, body = m.group(1), m.group(2)
     if block_id in done and _pristine(block_id, body):
         copied.append(f"{block_id} -> {where}")
@@ -41,14 +42,14 @@ def carry(step: int, steps_dir: Path | None = None) -> list[str]:
         for block_id, body in _regions(path.read_text(encoding="utf-8")).items():
             if not _pristine(block_id, body):
                 done[block_id] = body
-    copied = []
+    copied: list[str] = []
     for path in sorted(this_dir.rglob("*.py")):
         if path.name.startswith("test_"):
             continue
         text = path.read_text(encoding="utf-8")
 
         where = path.relative_to(steps_dir)
-        new = REGION.sub(lambda m, where=where: _fill(m, done, copied, where), text)
+        new = REGION.sub(partial(_fill, done=done, copied=copied, where=where), text)
         if new != text:
             path.write_text(new, encoding="utf-8")
     return copied

@@ -8,20 +8,24 @@ Nothing here imports the code under test.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 DIRECTIONAL_ABOVE = 256  # inputs bigger than this are checked along one random direction
 
 
-def to_array(obj) -> np.ndarray:
+def to_array(obj: Any) -> np.ndarray:
     """The ndarray inside a Variable (or obj itself as an array)."""
     if obj is not None and not isinstance(obj, (np.ndarray, np.generic, float, int)):
         obj = getattr(obj, "data", obj)
     return np.asarray(obj)
 
 
-def assert_array_close(got, expected, what: str, rtol: float = 1e-12, atol: float = 1e-12) -> None:
+def assert_array_close(got: Any, expected: npt.ArrayLike, what: str, rtol: float = 1e-12,
+                       atol: float = 1e-12) -> None:
     """got (a Variable or array) has expected's shape and values; else name the worst element."""
     assert got is not None, f"{what} is None"
     got, expected = to_array(got), np.asarray(expected)
@@ -32,7 +36,8 @@ def assert_array_close(got, expected, what: str, rtol: float = 1e-12, atol: floa
                              f"expected {expected[i]!r}; shape {got.shape}")
 
 
-def by_windows(x, kernel, stride, pad, f) -> np.ndarray:
+def by_windows(x: np.ndarray, kernel: Sequence[int], stride: Sequence[int], pad: Sequence[int],
+               f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """f of the (N, C, KH, KW) patch of the zero-padded x under each output position: (N, ..., OH, OW)."""
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, pad
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
@@ -41,37 +46,39 @@ def by_windows(x, kernel, stride, pad, f) -> np.ndarray:
     return np.stack([np.stack(row, axis=-1) for row in rows], axis=-2)
 
 
-def naive_conv2d(x, W, b, stride, pad) -> np.ndarray:
+def naive_conv2d(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: Sequence[int],
+                 pad: Sequence[int]) -> np.ndarray:
     """conv2d by a loop over output positions: y[n, o, i, j] = sum(patch * W[o]) + b[o]."""
     y = by_windows(x, W.shape[2:], stride, pad, lambda p: np.tensordot(p, W, ((1, 2, 3), (1, 2, 3))))
     return y + (0 if b is None else b.reshape(1, -1, 1, 1))
 
 
-def grad_as_array(x) -> np.ndarray | None:
+def grad_as_array(x: Any) -> np.ndarray | None:
     """x.grad as an ndarray (None when no grad): ndarray grads up to step 31, Variables after."""
     grad = x.grad
     return None if grad is None else to_array(grad)
 
 
-def grads_are_variables(dz) -> bool:
+def grads_are_variables(dz: Any) -> bool:
     """True from step 32 on, where backward(create_graph=...) makes grads Variables."""
     return "create_graph" in inspect.signature(dz.Variable.backward).parameters
 
 
-def inputs_of(f) -> list:
+def inputs_of(f: Any) -> list[Any]:
     """The input Variables a Function recorded (f.input up to step 10, f.inputs after)."""
     return list(f.inputs) if hasattr(f, "inputs") else [f.input]
 
 
-def outputs_of(f) -> list:
+def outputs_of(f: Any) -> list[Any]:
     """The output Variables a Function recorded, weakrefs dereferenced."""
     outs = list(f.outputs) if hasattr(f, "outputs") else [f.output]
     return [o() if callable(o) and not hasattr(o, "data") else o for o in outs]
 
 
-def functions_of(y) -> list:
+def functions_of(y: Any) -> list[Any]:
     """Every Function of the graph that made y, each once, walking creators through inputs."""
-    found, todo = [], [y.creator] if y.creator is not None else []
+    found: list[Any] = []
+    todo = [y.creator] if y.creator is not None else []
     while todo:
         f = todo.pop()
         if all(f is not g for g in found):
@@ -80,10 +87,11 @@ def functions_of(y) -> list:
     return found
 
 
-def functions_needed(graph: dict, y: str) -> set:
+def functions_needed(graph: Mapping[str, tuple[Sequence[str], Sequence[str]]], y: str) -> set[str]:
     """For a graph given as data, {function: (input names, output names)}: the functions y needs."""
     creator = {v: f for f, (_, outs) in graph.items() for v in outs}
-    found, todo = set(), [y]
+    found: set[str] = set()
+    todo = [y]
     while todo:
         f = creator.get(todo.pop())
         if f is not None and f not in found:
@@ -92,17 +100,18 @@ def functions_needed(graph: dict, y: str) -> set:
     return found
 
 
-def seed_grad(dz, y, gy: np.ndarray) -> None:
+def seed_grad(dz: Any, y: Any, gy: np.ndarray) -> None:
     """Set the upstream gradient of y in the form the target expects."""
     y.grad = dz.Variable(gy) if grads_are_variables(dz) else gy
 
 
-def _weighted_sum(dz, f, arrays, gy):
+def _weighted_sum(dz: Any, f: Callable[..., Any], arrays: list[np.ndarray], gy: np.ndarray) -> float:
     xs = [dz.Variable(a.copy()) for a in arrays]
     return float(np.sum(to_array(f(*xs)) * gy))
 
 
-def check_grad(dz, f, *xs, gy=None, eps=1e-4, rtol=1e-4, atol=1e-5, todo=None) -> None:
+def check_grad(dz: Any, f: Callable[..., Any], *xs: npt.ArrayLike, gy: npt.ArrayLike | None = None,
+               eps: float = 1e-4, rtol: float = 1e-4, atol: float = 1e-5, todo: str | None = None) -> None:
     """Assert that backprop through f agrees with central finite differences.
 
     Inputs are cast to float64. The output's upstream gradient is gy (ones for a scalar
@@ -139,10 +148,12 @@ def check_grad(dz, f, *xs, gy=None, eps=1e-4, rtol=1e-4, atol=1e-5, todo=None) -
         _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where)
 
 
-def _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where):
+def _compare(dz: Any, f: Callable[..., Any], arrays: list[np.ndarray], i: int, grad: np.ndarray,
+             gy: np.ndarray, eps: float, rtol: float, atol: float, rng: np.random.Generator,
+             where: str) -> None:
     a = arrays[i]
 
-    def loss_at(delta):
+    def loss_at(delta: np.ndarray) -> float:
         moved = list(arrays)
         moved[i] = np.asarray(a + delta)
         return _weighted_sum(dz, f, moved, gy)
@@ -150,12 +161,12 @@ def _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where):
     if a.size > DIRECTIONAL_ABOVE:
         d = rng.standard_normal(a.shape)
         d /= np.linalg.norm(d)
-        numeric = (loss_at(eps * d) - loss_at(-eps * d)) / (2 * eps)
+        numeric_slope = (loss_at(eps * d) - loss_at(-eps * d)) / (2 * eps)
         analytic = float(np.sum(grad * d))
-        if abs(analytic - numeric) > atol + rtol * abs(numeric):
+        if abs(analytic - numeric_slope) > atol + rtol * abs(numeric_slope):
             raise AssertionError(
                 f"input {i} (shape {a.shape}): along a random direction backprop gives "
-                f"{analytic:.6g}, central difference gives {numeric:.6g}{where}"
+                f"{analytic:.6g}, central difference gives {numeric_slope:.6g}{where}"
             )
         return
     numeric = np.zeros_like(a)

@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import catalog
 from grader.hints import LANGS
+
+if TYPE_CHECKING:
+    from grader.results import StepResult
 
 HELP_TARGET = ("code to grade: student (steps/stepNN, the default), solution, reference, "
                "skeleton, or a folder laid out like steps/stepNN")
@@ -135,7 +139,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return result.exit_code()
 
 
-def _record(result) -> None:
+def _record(result: StepResult) -> None:
     from grader import progress
 
     try:

@@ -4,12 +4,23 @@ parse_dot reads one digraph (nodes, edge chains, attribute lists, defaults); nod
 tells the book's two node styles apart.
 """
 
+from __future__ import annotations
+
 import re
 from itertools import pairwise
+from typing import TypedDict
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|->|--|[{}\[\]=,;]|-?(?:\.\d+|\d+(?:\.\d*)?)|[^\W\d]\w*|\S', re.S)
 _ID = re.compile(r'".*"|-?(?:\.\d+|\d+(?:\.\d*)?)|[^\W\d]\w*', re.S)
 _KEYWORDS = ("node", "edge", "graph", "digraph", "subgraph", "strict")
+
+
+class DotGraph(TypedDict):
+    """What parse_dot reads: node statements, edges and the default attributes per kind."""
+
+    nodes: list[tuple[str, dict[str, str]]]  # (id, attrs), in order, repeats included
+    edges: list[tuple[str, str, dict[str, str]]]  # (a, b, attrs)
+    attrs: dict[str, dict[str, str]]  # 'node', 'edge', 'graph' -> defaults
 
 
 def _unquote(token: str) -> str:
@@ -19,16 +30,16 @@ def _unquote(token: str) -> str:
     return re.sub(r'\\(["\\\n])', lambda m: "" if m[1] == "\n" else m[1], token[1:-1])
 
 
-def parse_dot(text: str) -> dict:
+def parse_dot(text: str) -> DotGraph:
     """Parse one digraph: {'nodes': [(id, attrs)], 'edges': [(a, b, attrs)], 'attrs': defaults}.
 
     Node statements (kept in order, repeats included), edge chains, attribute lists, defaults
     and graph attributes. AssertionError at the first unreadable token.
     """
     tokens, pos = [m.group() for m in _TOKEN.finditer(text)] + ["", ""], 0
-    graph = {"nodes": [], "edges": [], "attrs": {"node": {}, "edge": {}, "graph": {}}}
+    graph: DotGraph = {"nodes": [], "edges": [], "attrs": {"node": {}, "edge": {}, "graph": {}}}
 
-    def take(*expected, what=None):
+    def take(*expected: str, what: str | None = None) -> str:
         nonlocal pos
         tok, pos = tokens[pos], pos + 1
         if (_ID.fullmatch(tok) and tok.lower() not in _KEYWORDS) if what else tok.lower() in expected:
@@ -37,7 +48,7 @@ def parse_dot(text: str) -> dict:
         raise AssertionError(f"cannot read the DOT text: expected {wanted} but found "
                              f"{tok or 'the end'!r} (token {pos}) in:\n{text}")
 
-    def attrs(kind):
+    def attrs(kind: str) -> dict[str, str]:
         found = dict(graph["attrs"][kind])
         while tokens[pos] == "[":
             take("[")
@@ -79,7 +90,7 @@ def parse_dot(text: str) -> dict:
     return graph
 
 
-def node_kind(attrs: dict) -> str:
+def node_kind(attrs: dict[str, str]) -> str:
     """'variable' (orange filled ellipse), 'function' (light-blue filled box) or what it is instead."""
     filled = "filled" in [s.strip() for s in attrs.get("style", "").split(",")]
     color, shape = attrs.get("fillcolor", attrs.get("color")), attrs.get("shape", "ellipse")

@@ -73,6 +73,8 @@ def scan_source(source: str, filename: str) -> list[str]:
         return []  # reported by the loader, with file and line
     found = []
     for node in ast.walk(tree):
+        if not isinstance(node, (ast.stmt, ast.expr)):
+            continue  # everything looked for below is a statement or an expression, with a line
         names = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]

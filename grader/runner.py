@@ -17,9 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import catalog, guard, hints
+from grader import catalog, guard, hints, targets
 from grader.results import StepResult, TestResult
-from grader import targets
 from grader.targets import Target
 
 POLL = 0.01
@@ -123,7 +122,8 @@ def hidden_tests(opts: RunOptions) -> list[Path]:
     return sorted(set(opts.hidden.glob(f"{name}/test_*.py")) | set(opts.hidden.glob(f"test_{name}*.py")))
 
 
-def _run_children(opts, root, work, ini, run_dir, result, started) -> None:
+def _run_children(opts: RunOptions, root: Path, work: Path, ini: Path, run_dir: Path, result: StepResult,
+                  started: float) -> None:
     tests: dict[str, TestResult] = {}
     pending = [str(catalog.test_file(opts.target.step))] + [str(p) for p in hidden_tests(opts)]
     attempt = 0

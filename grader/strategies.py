@@ -21,12 +21,13 @@ def scalars(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[np.ndarray]:
     return floats_in(lo, hi).map(lambda v: np.array(v, dtype=np.float64))
 
 
-def shapes(min_dims: int = 0, max_dims: int = 3, max_side: int = 4) -> st.SearchStrategy[tuple]:
+def shapes(min_dims: int = 0, max_dims: int = 3, max_side: int = 4) -> st.SearchStrategy[tuple[int, ...]]:
     """Array shapes with small sides (1..max_side)."""
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side)
 
 
-def arrays(shape=None, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[np.ndarray]:
+def arrays(shape: int | tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None = None,
+           lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[np.ndarray]:
     """float64 arrays of the given shape (or of a drawn shape) with elements in [lo, hi]."""
     return hnp.arrays(np.float64, shape if shape is not None else shapes(), elements=floats_in(lo, hi))
 
@@ -36,7 +37,7 @@ def chain_lengths(max_length: int = 8) -> st.SearchStrategy[int]:
     return st.integers(1, max_length)
 
 
-def same_shape_arrays(n: int, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
+def same_shape_arrays(n: int, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple[np.ndarray, ...]]:
     """n float64 arrays of one drawn shape, elements in [lo, hi]: operands of an elementwise op."""
     return shapes().flatmap(lambda s: st.tuples(*[arrays(s, lo, hi)] * n))
 
@@ -46,13 +47,14 @@ def repeat_counts(max_count: int = 8) -> st.SearchStrategy[int]:
     return chain_lengths(max_count - 1).map(lambda n: n + 1)
 
 
-def unary_chains(max_length: int = 2) -> st.SearchStrategy[list]:
+def unary_chains(max_length: int = 2) -> st.SearchStrategy[list[str]]:
     """Chains of 0..max_length one-input functions, as names: [], ['exp'], ['square', 'exp'], ..."""
     return st.lists(st.sampled_from(["square", "exp"]), max_size=max_length)
 
 
 @st.composite
-def sums_of_chains(draw, lo: float = -1.0, hi: float = 1.0):
+def sums_of_chains(draw: st.DrawFn, lo: float = -1.0,
+                   hi: float = 1.0) -> tuple[tuple[np.ndarray, ...], list[list[str]]]:
     """(arrays, chains): 2-5 same-shape inputs in [lo, hi] and one unary chain for each input."""
     n = draw(chain_lengths(4)) + 1
     xs = draw(same_shape_arrays(n, lo, hi))
@@ -60,13 +62,13 @@ def sums_of_chains(draw, lo: float = -1.0, hi: float = 1.0):
     return xs, chains
 
 
-def diamond_depths(max_depth: int = 4) -> st.SearchStrategy[tuple]:
+def diamond_depths(max_depth: int = 4) -> st.SearchStrategy[tuple[int, int]]:
     """(d1, d2): the lengths, 1..max_depth, of the two branches of a diamond graph."""
     return st.tuples(st.integers(1, max_depth), st.integers(1, max_depth))
 
 
 @st.composite
-def dags(draw, max_functions: int = 6):
+def dags(draw: st.DrawFn, max_functions: int = 6) -> tuple[dict[str, tuple[list[str], list[str]]], str]:
     """(graph, y): a random graph in call order and a made variable y to start backward from.
 
     Inputs are x0, x1, ...; function i is 'F{i}' and makes 1-2 new variables 'v{j}'. Each
@@ -74,7 +76,8 @@ def dags(draw, max_functions: int = 6):
     add(x, x)), so graphs branch and re-converge. Shrinks toward the newest variables.
     """
     variables = [f"x{i}" for i in range(draw(st.integers(1, 3)))]
-    graph, made = {}, []
+    graph: dict[str, tuple[list[str], list[str]]] = {}
+    made: list[str] = []
     for i in range(draw(st.integers(1, max_functions))):
         n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 2))
         inputs = [variables[-1 - draw(st.integers(0, len(variables) - 1))] for _ in range(n_in)]
@@ -98,14 +101,15 @@ UNARY_OPS = ("neg", "**2")
 
 
 @st.composite
-def expression_plans(draw, max_ops: int = 6):
+def expression_plans(draw: st.DrawFn, max_ops: int = 6) -> tuple[int, list[tuple[str, int, int | None]]]:
     """(n, ops): a random expression over n = 2-3 input Variables, as data.
 
     Each op is (symbol, a, b): + - * / or the unary neg and **2; a and b index the values made
     so far (the inputs, then each op's result); b is None for a unary op, and for a binary op
     it means the Python constant 2.0 on the right. The last op's result is the output.
     """
-    n, ops = draw(st.integers(2, 3)), []
+    n = draw(st.integers(2, 3))
+    ops: list[tuple[str, int, int | None]] = []
     for k in range(draw(st.integers(1, max_ops))):
         symbol = draw(st.sampled_from([*BINARY_OPS, *UNARY_OPS]))
         a = draw(st.integers(0, n + k - 1))
@@ -114,8 +118,9 @@ def expression_plans(draw, max_ops: int = 6):
     return n, ops
 
 
-def _prime_factors(n):
-    out, p = [], 2
+def _prime_factors(n: int) -> list[int]:
+    out: list[int] = []
+    p = 2
     while n > 1:
         while n % p == 0:
             out, n = out + [p], n // p
@@ -124,7 +129,7 @@ def _prime_factors(n):
 
 
 @st.composite
-def reshape_cases(draw):
+def reshape_cases(draw: st.DrawFn) -> tuple[np.ndarray, tuple[int, ...]]:
     """(x, shape): a float64 array and a different shape of the same size (its prime factors regrouped).
     """
     x = draw(arrays())
@@ -137,7 +142,7 @@ def reshape_cases(draw):
 
 
 @st.composite
-def transpose_cases(draw):
+def transpose_cases(draw: st.DrawFn) -> tuple[np.ndarray, tuple[int, ...] | None]:
     """(x, axes): a float64 array and None or a permutation of its axes, some written negative.
     """
     x = draw(arrays())
@@ -149,7 +154,7 @@ def transpose_cases(draw):
 
 
 @st.composite
-def sum_cases(draw):
+def sum_cases(draw: st.DrawFn) -> tuple[np.ndarray, int | tuple[int, ...] | None, bool]:
     """(x, axis, keepdims): a float64 array and a sum's arguments: axis None, an int or a tuple of
     distinct axes, any of them written negative.
     """
@@ -165,7 +170,7 @@ def sum_cases(draw):
     return x, tuple(a - x.ndim if n else a for a, n in zip(axes, negative, strict=True)), keepdims
 
 
-def broadcastable_pairs(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple]:
+def broadcastable_pairs(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[tuple[np.ndarray, ...]]:
     """(x0, x1): two float64 arrays, elements in [lo, hi], whose shapes broadcast together,
     such as (2, 3) and (3,), (1,) or (2, 1); equal shapes too. Shrinks toward small shapes.
     """
@@ -174,7 +179,7 @@ def broadcastable_pairs(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[
 
 
 @st.composite
-def broadcast_cases(draw):
+def broadcast_cases(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     """(x, big): float64 arrays where x's shape broadcasts to big's, a different shape: big's
     leading axes dropped and some of its sides set to 1.
     """
@@ -186,7 +191,7 @@ def broadcast_cases(draw):
     return draw(arrays(small)), draw(arrays(shape))
 
 
-def matmul_pairs() -> st.SearchStrategy[tuple]:
+def matmul_pairs() -> st.SearchStrategy[tuple[np.ndarray, np.ndarray]]:
     """(x, W): float64 arrays of shapes (N, D) and (D, H), sides 1..4, elements in [-3, 3].
     """
     return shapes(min_dims=3, max_dims=3).flatmap(
@@ -194,7 +199,8 @@ def matmul_pairs() -> st.SearchStrategy[tuple]:
 
 
 @st.composite
-def conv_cases(draw, max_batch: int = 2, max_side: int = 5, max_stride: int = 3):
+def conv_cases(draw: st.DrawFn, max_batch: int = 2, max_side: int = 5,
+               max_stride: int = 3) -> tuple[np.ndarray, np.ndarray, tuple[int, int], tuple[int, int]]:
     """(x, W, stride, pad): x (N, C, H, W) and a kernel W (OC, C, KH, KW) that fits the padded x.
 
     Square and non-square kernels (sides 1..3), pads 0..2 and strides 1..max_stride per axis.

@@ -19,6 +19,8 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any, NoReturn
 
 from grader import catalog
 
@@ -99,12 +101,12 @@ class ReferenceAdapter:
 
     _MODULES = ("", ".functions", ".utils", ".core")
 
-    def __init__(self, package, step: int):
+    def __init__(self, package: ModuleType, step: int):
         self._package = package
         self._step = step
         self._modules = [importlib.import_module(package.__name__ + m) for m in self._MODULES]
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         for module in self._modules:
             if hasattr(module, name):
                 return getattr(module, name)
@@ -122,7 +124,7 @@ class NoScript:
     def __init__(self, reason: str):
         self._reason = reason
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> NoReturn:
         raise NotApplicable(self._reason)
 
     def __repr__(self) -> str:
@@ -135,17 +137,18 @@ class MissingScript:
     def __init__(self, path: Path):
         self._path = path
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> NoReturn:
         raise MissingFile(f"{self._path.name} is missing: the tests need it in {self._path.parent}")
 
     def __repr__(self) -> str:
         return "<missing script>"
 
 
-def _import_file(path: Path, module_name: str):
+def _import_file(path: Path, module_name: str) -> ModuleType:
     if not path.is_file():
         raise LoadError(f"{path.name} is missing: the tests need it in {path.parent}")
     spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None, f"{path} is a .py file: it has a source loader"
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
@@ -156,7 +159,7 @@ def _import_file(path: Path, module_name: str):
     return module
 
 
-def _import_package(root: Path):
+def _import_package(root: Path) -> ModuleType:
     for name in [m for m in sys.modules if m == "dezero" or m.startswith("dezero.")]:
         del sys.modules[name]
     sys.path.insert(0, str(root))
@@ -168,7 +171,8 @@ def _import_package(root: Path):
         raise LoadError(describe_import_error(exc, root / "dezero")) from None
 
 
-def load(kind: str, step: int, root: Path):
+def load(kind: str, step: int, root: Path) -> tuple[ModuleType | ReferenceAdapter,
+                                                  ModuleType | NoScript | MissingScript]:
     """Import a target's code; returns (dz, script). Raises LoadError with a student message."""
     name = catalog.step_name(step)
     script_path = root / f"{name}.py"

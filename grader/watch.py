@@ -13,7 +13,7 @@ def watch(options: RunOptions, lang: str) -> int:
     from grader import runner
     from grader.report import scorecard
 
-    def stamp():
+    def stamp() -> list[tuple[str, int]]:
         files = sorted(p for p in options.target.root.rglob("*.py") if "__pycache__" not in p.parts)
         return [(str(p), p.stat().st_mtime_ns) for p in files]
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from grader import catalog
 from grader.instructor import class_summary, gradebook, submissions
+from grader.instructor.gradebook import Row
+from grader.instructor.submissions import Submission
 from grader.report import course_json
 from grader.report.files import write_atomic
 from grader.results import StepResult
@@ -36,7 +38,7 @@ class BatchOptions:
     memory_limit: int = 4 * 2**30
 
 
-def _row(student: str, step: int, status: str, result: StepResult | None = None, problem: str = "") -> dict:
+def _row(student: str, step: int, status: str, result: StepResult | None = None, problem: str = "") -> Row:
     """One gradebook row (and the per-step record of a student's JSON)."""
     if result is None:
         return {"student": student, "step": step, "score": 0, "max_score": 0, "status": status,
@@ -75,7 +77,7 @@ class _Progress:
             print(file=sys.stderr)
 
 
-def _load_records(out: Path, student: str) -> dict:
+def _load_records(out: Path, student: str) -> dict[str, Row]:
     path = out / "students" / f"{student}.json"
     try:
         return json.loads(path.read_text())["steps"]
@@ -88,7 +90,7 @@ def run_batch(opts: BatchOptions) -> int:
     opts.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="batch-") as tmp:
         subs = submissions.discover(opts.submissions)
-        records: dict[str, dict] = {}
+        records: dict[str, dict[str, Row]] = {}
         jobs = []
         for i, sub in enumerate(subs):
             submissions.unpack(sub, Path(tmp) / str(i))
@@ -98,9 +100,9 @@ def run_batch(opts: BatchOptions) -> int:
         progress = _Progress(len(jobs))
         lock = threading.Lock()
 
-        def grade_one(sub, step):
+        def grade_one(sub: Submission, step: int) -> tuple[Submission, int, str | None, Row]:
             key, name = str(step), catalog.step_name(step)
-            if sub.problem:
+            if sub.root is None:  # unpack() set a problem instead
                 return sub, step, None, _row(sub.student, step, "invalid", problem=sub.problem)
             folder = sub.root / name
             digest = submissions.content_hash(folder)
@@ -131,6 +133,6 @@ def run_batch(opts: BatchOptions) -> int:
     return 0
 
 
-def _write_student(out: Path, student: str, steps: dict) -> None:
+def _write_student(out: Path, student: str, steps: dict[str, Row]) -> None:
     write_atomic(out / "students" / f"{student}.json",
                  json.dumps({"student": student, "steps": steps}, indent=1, ensure_ascii=False) + "\n")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from pathlib import Path
 
 from grader import catalog
+from grader.instructor.gradebook import Row
 from grader.report.files import write_atomic
 
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em}
@@ -18,7 +20,7 @@ def _bar(fraction: float) -> str:
     return f'<span class="{cls}" style="width:{max(fraction, 0.01) * 10:.1f}em"></span> {fraction:.0%}'
 
 
-def _distribution(rows: list[dict], step: int) -> str:
+def _distribution(rows: list[Row], step: int) -> str:
     """Counts of students per tenth of the maximum score."""
     buckets = [0] * 11
     for r in rows:
@@ -28,8 +30,9 @@ def _distribution(rows: list[dict], step: int) -> str:
     return f"<tr><th>{step:02d} {html.escape(catalog.TITLES[step])}</th>{cells}</tr>"
 
 
-def _test_rates(rows: list[dict]) -> list[tuple[float, int, str, int]]:
-    passed, seen = defaultdict(int), defaultdict(int)
+def _test_rates(rows: list[Row]) -> list[tuple[float, int, str, int]]:
+    passed: defaultdict[tuple[int, str], int] = defaultdict(int)
+    seen: defaultdict[tuple[int, str], int] = defaultdict(int)
     for r in rows:
         for t in r.get("result", {}).get("tests", []):
             if t["outcome"] == "not_applicable":
@@ -40,7 +43,7 @@ def _test_rates(rows: list[dict]) -> list[tuple[float, int, str, int]]:
     return sorted((passed[k] / seen[k], k[0], k[1], seen[k]) for k in seen)
 
 
-def render(rows: list[dict], steps: list[int]) -> str:
+def render(rows: list[Row], steps: list[int]) -> str:
     students = sorted({r["student"] for r in rows})
     head = "".join(f"<th>{10 * i}%</th>" for i in range(11))
     dist = "".join(_distribution(rows, step) for step in steps)
@@ -60,5 +63,5 @@ def render(rows: list[dict], steps: list[int]) -> str:
             f"<th>status</th><th>flags</th></tr>{problems}</table>")
 
 
-def write(rows: list[dict], steps: list[int], path) -> None:
+def write(rows: list[Row], steps: list[int], path: Path) -> None:
     write_atomic(path, render(rows, steps))

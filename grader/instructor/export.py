@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import zipfile
-from string import Template
 from pathlib import Path
+from string import Template
 
 from grader import catalog
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +51,11 @@ def _mutant(step: int, todo: str, dest: Path) -> Path:
     return dest
 
 
-def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path):
+def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path) -> Callable[[], StepReport]:
     """Queue every run of one step; returns a function that waits and builds its report."""
     futures = {kind: pool.submit(run_step, RunOptions(resolve(kind, step)))
                for kind in ("solution", "reference", "skeleton")}
-    todo_futures = {}
+    todo_futures: dict[str, Future[StepResult]] = {}
     for todo in skeleton.block_ids(step):
         root = _mutant(step, todo, scratch / todo)
         todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root), todo=todo))

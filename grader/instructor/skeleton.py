@@ -136,7 +136,8 @@ def block_ids(step: int) -> list[str]:
     ids = []
     for rel, src in snapshots.files(step).items():
         if src.suffix in CODE_SUFFIXES:
-            ids += [b.id for b in parse_blocks(src.read_text(encoding="utf-8"), rel) if b.id.startswith(prefix)]
+            blocks = parse_blocks(src.read_text(encoding="utf-8"), rel)
+            ids += [b.id for b in blocks if b.id.startswith(prefix)]
     return ids
 
 

@@ -36,7 +36,8 @@ def _name(path: Path) -> str:
 
 def discover(folder: Path) -> list[Submission]:
     """One Submission per entry of folder, in name order, with unique student ids."""
-    entries, seen = [], {}
+    entries: list[Submission] = []
+    seen: dict[str, int] = {}
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name.startswith("."):
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from grader.report.files import write_atomic
 from grader.results import StepResult
@@ -36,5 +37,5 @@ def to_xml(result: StepResult) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
 
-def write(result: StepResult, path) -> None:
+def write(result: StepResult, path: Path) -> None:
     write_atomic(path, to_xml(result))
