@@ -56,7 +56,8 @@ def test_show_writes_the_full_snapshot(tmp_path):
     assert again.returncode == 2 and "not an empty folder" in again.stderr
 
 
-@pytest.mark.parametrize("step, changed", [(32, "step32/dezero/core.py"), (57, "step57/dezero/functions_conv.py")])
+@pytest.mark.parametrize("step, changed", [(32, "step32/dezero/core.py"),
+                                           (57, "step57/dezero/functions_conv.py")])
 def test_diff_shows_what_a_step_changes(step, changed):
     proc = subprocess.run([sys.executable, "-m", "grader", "diff", str(step)],
                           capture_output=True, text=True, cwd=catalog.REPO, timeout=60)
