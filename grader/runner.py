@@ -35,6 +35,7 @@ class RunOptions:
     memory_limit: int = 4 * 2**30  # bytes of address space for the child
     allow_flagged: bool = False  # score code that touches the test machinery anyway
     hidden: Path | None = None  # instructor's extra tests: DIR/stepNN/test_*.py or DIR/test_stepNN*.py
+    sandbox: str = "auto"  # auto | bwrap | none (grader.sandbox)
 
 
 class _Child:
