@@ -19,14 +19,14 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
+        # SOLUTION(step04.1): Unwrap the input, call forward, wrap the result, keep input and output.
         x = input.data
         y = self.forward(x)
         output = Variable(y)
-        # SOLUTION(step04.1): Keep the input and the output on the function.
         self.input = input
         self.output = output
-        # END SOLUTION
         return output
+        # END SOLUTION
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")

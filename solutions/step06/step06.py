@@ -23,13 +23,13 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
+        # SOLUTION(step06.1): Unwrap the input, call forward, wrap the result, keep the input for backward.
         x = input.data
         y = self.forward(x)
         output = Variable(y)
-        # SOLUTION(step06.1): Keep the input on the function for backward.
         self.input = input
-        # END SOLUTION
         return output
+        # END SOLUTION
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")

@@ -46,15 +46,15 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
+        # SOLUTION(step07.3): Unwrap, call forward, wrap; link the output to self; keep input and output.
         x = input.data
         y = self.forward(x)
         output = Variable(y)
-        # SOLUTION(step07.3): Link the output to this function; keep input and output.
         output.set_creator(self)
         self.input = input
         self.output = output
-        # END SOLUTION
         return output
+        # END SOLUTION
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")

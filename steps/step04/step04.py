@@ -17,13 +17,9 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
-        x = input.data
-        y = self.forward(x)
-        output = Variable(y)
-        # TODO(step04.1): Keep the input and the output on the function.
-        raise NotImplementedError("TODO(step04.1): keep the input and the output on the function")
+        # TODO(step04.1): Unwrap the input, call forward, wrap the result, keep input and output.
+        raise NotImplementedError("TODO(step04.1): unwrap the input, call forward, wrap the result, keep input and output")
         # END TODO(step04.1)
-        return output
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")

@@ -21,13 +21,9 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
-        x = input.data
-        y = self.forward(x)
-        output = Variable(y)
-        # TODO(step06.1): Keep the input on the function for backward.
-        raise NotImplementedError("TODO(step06.1): keep the input on the function for backward")
+        # TODO(step06.1): Unwrap the input, call forward, wrap the result, keep the input for backward.
+        raise NotImplementedError("TODO(step06.1): unwrap the input, call forward, wrap the result, keep the input for backward")
         # END TODO(step06.1)
-        return output
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")

@@ -37,13 +37,9 @@ class Function:
     """
 
     def __call__(self, input: Variable) -> Variable:
-        x = input.data
-        y = self.forward(x)
-        output = Variable(y)
-        # TODO(step07.3): Link the output to this function; keep input and output.
-        raise NotImplementedError("TODO(step07.3): link the output to this function; keep input and output")
+        # TODO(step07.3): Unwrap, call forward, wrap; link the output to self; keep input and output.
+        raise NotImplementedError("TODO(step07.3): unwrap, call forward, wrap; link the output to self; keep input and output")
         # END TODO(step07.3)
-        return output
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
