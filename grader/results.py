@@ -10,11 +10,24 @@ not_applicable (the test does not concern this target; left out of max_score).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-OUTCOMES = (
-    "passed", "failed", "not_started", "error", "timeout", "crashed", "invalid",
-    "not_applicable",
-)
+
+class Outcome(StrEnum):
+    """Why a test passed or not; a str, so JSON and comparisons see the plain value."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_STARTED = "not_started"  # the TODO's NotImplementedError: not written yet, not wrong
+    ERROR = "error"  # the code could not be loaded
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"  # the process died while the test ran
+    INVALID = "invalid"  # an edited test, or code that tampered with the grading
+    NOT_APPLICABLE = "not_applicable"  # only the grader's adapter decides this; left out of max_score
+    PENDING = "pending"  # not run yet (never in a finished result)
+
+
+OUTCOMES = tuple(o.value for o in Outcome if o is not Outcome.PENDING)
 
 
 @dataclass
@@ -24,7 +37,7 @@ class TestResult:
     description: str
     points: float
     todo: str | None = None
-    outcome: str = "failed"
+    outcome: str = Outcome.FAILED
     message: str = ""
     hint: str = ""
     duration: float = 0.0

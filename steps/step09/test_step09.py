@@ -96,7 +96,7 @@ def test_as_array_returns_ndarray_unchanged(dz, a):
     assert dz.as_array(a) is a
 
 
-@pytest.mark.grade(points=1, todo="step09.3")
+@pytest.mark.grade(points=1, todo="step09.7")
 @given(x=floats_in(-3, 3))
 def test_function_output_is_ndarray_for_0d_input(dz, x):
     """For a 0-d input, where numpy returns a scalar, the output's data is still a 0-d ndarray."""
