@@ -1,11 +1,13 @@
 """Command line: `python -m grader grade N`, `skeletons`, `integrity`.
 
-Exit status: 0 every test passed, 1 some test failed, 2 usage or setup error.
+Exit status: 0 every test passed, 1 something failed (whatever the submission did), 2 the
+instructor's usage or setup error, 3 an internal error of the grader (its traceback is saved).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +28,8 @@ HELP_MEMORY = "megabytes of memory the tests may use (default: 4096)"
 HELP_GRADESCOPE = "also write Gradescope's results.json (its own schema only) to FILE"
 HELP_JUNIT = "also write JUnit XML (for CI systems) to FILE"
 HELP_HIDDEN = "instructors: also run hidden tests from DIR (DIR/stepNN/test_*.py or DIR/test_stepNN*.py)"
+HELP_SANDBOX = ("run the tests in a bubblewrap sandbox: auto (when this machine has one; the default), "
+                "bwrap (required) or none")
 HELP_ALLOW = "instructors: score code that imports or patches the test machinery anyway"
 
 
@@ -75,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--run-timeout", type=float, default=600.0, help=HELP_RUN_TIMEOUT)
     grade.add_argument("--memory", type=int, default=4096, metavar="MB", help=HELP_MEMORY)
     grade.add_argument("--allow-flagged", action="store_true", help=HELP_ALLOW)
+    grade.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "none"), help=HELP_SANDBOX)
     grade.add_argument("--watch", action="store_true", help="grade again whenever the step's files change")
     sub.add_parser("progress", help="show where you stand across the 60 steps")
     skel = sub.add_parser("skeletons", help="check that steps/ code and the test manifest are in step")
@@ -123,9 +128,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
             raise UsageError(f"--{name.replace('_', '-')} must be positive (got {getattr(args, name)})")
     if args.hidden is not None and not args.hidden.is_dir():
         raise UsageError(f"--hidden {args.hidden} is not a folder")
+    _check_sandbox(args.sandbox)
     options = runner.RunOptions(target, args.lang, args.timeout, args.run_timeout,
                                 memory_limit=args.memory * 2**20, allow_flagged=args.allow_flagged,
-                                hidden=args.hidden.resolve() if args.hidden else None)
+                                hidden=args.hidden.resolve() if args.hidden else None, sandbox=args.sandbox)
     if args.watch:
         from grader import watch
 
@@ -137,6 +143,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
             report.write(result, path)
     _record(result)
     return result.exit_code()
+
+
+def _check_sandbox(mode: str) -> None:
+    """--sandbox bwrap on a machine without a usable bubblewrap is a usage error, said early."""
+    from grader import sandbox
+
+    try:
+        sandbox.resolve(mode)
+    except sandbox.SandboxError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _record(result: StepResult) -> None:
@@ -302,3 +318,27 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `python -m grader grade 7 | head`
         sys.stderr.close()
         return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        print(f"internal error of the grader; the traceback is in {_save_traceback()}", file=sys.stderr)
+        return 3
+
+
+def _save_traceback() -> str:
+    """Write the current exception's traceback to a file and return its path."""
+    import tempfile
+    import traceback
+
+    text = traceback.format_exc()
+    for folder in (catalog.REPO / ".grader", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, path = tempfile.mkstemp(prefix="crash-", suffix=".txt", dir=folder)
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+            return path
+        except OSError:
+            continue
+    return "(nowhere: no folder was writable)\n" + text

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from grader import catalog
+from grader import catalog, spawn
 
 CACHE = catalog.REPO / ".grader" / "collections"
 _PLUGIN_FILES = ("plugin.py", "events.py", "collection.py")
@@ -71,10 +71,10 @@ def collect(rootdir: Path, files: list[Path], step: int) -> list[TestInfo]:
     return tests
 
 
-def _info(d: dict[str, object]) -> TestInfo:
-    fields = dict(d)
-    fields["needs"] = tuple(fields.get("needs") or ())  # type: ignore[call-overload]
-    return TestInfo(**fields)  # type: ignore[arg-type]
+def _info(d: dict[str, Any]) -> TestInfo:
+    return TestInfo(nodeid=str(d["nodeid"]), name=str(d["name"]), description=str(d["description"]),
+                    points=float(d["points"]), todo=d["todo"], timeout=d["timeout"],
+                    reference=bool(d["reference"]), needs=tuple(d.get("needs") or ()))
 
 
 def _run_collection(rootdir: Path, files: list[Path], step: int) -> list[TestInfo]:
@@ -88,7 +88,7 @@ def _run_collection(rootdir: Path, files: list[Path], step: int) -> list[TestInf
                *map(str, files)]
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
-        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=300)
-        if proc.returncode != 0 or not out.is_file():
-            raise CollectionError((proc.stdout + proc.stderr).strip()[-3000:] or f"exit code {proc.returncode}")
+        code, output = spawn.run_registered(cmd, Path(tmp), env, timeout=300)
+        if code != 0 or not out.is_file():
+            raise CollectionError(output.strip()[-3000:] or f"exit code {code}")
         return [_info(d) for d in json.loads(out.read_text())]

@@ -3,14 +3,19 @@ hands off the test machinery.
 
 - A SHA-256 manifest of every steps/stepNN/test_stepNN.py (grader/manifest.json), written
   by `python -m grader skeletons --write` and checked by `python -m grader skeletons`.
-- A static scan of the student's files for imports of pytest, _pytest, hypothesis or
-  grader, and for any use of sys.modules, builtins or __builtins__.
+- A static scan of every file of the private copy a run grades, decoded as Python's importer
+  decodes it (a `coding:` cookie included), for imports of pytest, _pytest, hypothesis or
+  grader, and for any use of sys.modules, builtins or __builtins__. A file it cannot read, or
+  a compiled module it cannot see into, is a finding too.
+- The hashes of that copy and of the tests' copy, compared before and after a run.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.machinery
+import importlib.util
 import json
 from pathlib import Path
 
@@ -19,6 +24,7 @@ from grader import catalog
 MANIFEST = Path(__file__).resolve().parent / "manifest.json"
 FORBIDDEN_MODULES = ("pytest", "_pytest", "hypothesis", "grader", "builtins")
 FORBIDDEN_NAMES = ("__builtins__",)
+COMPILED = (*importlib.machinery.EXTENSION_SUFFIXES, *importlib.machinery.BYTECODE_SUFFIXES, ".pth")
 
 
 def _sha256(path: Path) -> str:
@@ -57,14 +63,6 @@ def edited_tests(step: int) -> list[str]:
     return []
 
 
-def student_files(step: int, root: Path) -> list[Path]:
-    """The files a student writes for a step: stepNN.py and, from step 23, dezero/**.py."""
-    files = [root / f"{catalog.step_name(step)}.py"]
-    if catalog.is_package_step(step):
-        files += sorted((root / "dezero").rglob("*.py"))
-    return [f for f in files if f.is_file()]
-
-
 def scan_source(source: str, filename: str) -> list[str]:
     """'step07.py:3: imports pytest' for each touch of the test machinery in one file."""
     try:
@@ -99,10 +97,30 @@ def _is_name(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
-def scan(step: int, root: Path) -> list[str]:
-    """Findings of the static scan over a target's student files."""
+def scan_tree(root: Path) -> list[str]:
+    """Findings of the static scan over every file under root (a run's private code copy)."""
     found = []
-    for path in student_files(step, root):
-        found += scan_source(path.read_text(encoding="utf-8", errors="replace"),
-                             str(path.relative_to(root)))
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if path.name.endswith(COMPILED):
+            found.append(f"{rel}: a compiled file, which the scan cannot read; submit the source")
+        elif path.suffix == ".py":
+            try:
+                source = importlib.util.decode_source(path.read_bytes())
+            except (SyntaxError, UnicodeDecodeError, LookupError, ValueError) as exc:
+                found.append(f"{rel}: cannot be read as Python source ({exc})")
+                continue
+            found += scan_source(source, rel)
     return found
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """{relative path: sha256} of every file under root (missing root: empty)."""
+    if not root.is_dir():
+        return {}
+    return {p.relative_to(root).as_posix(): _sha256(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def changed_files(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Files added, removed or changed between two tree_hashes."""
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))

@@ -1,32 +1,37 @@
-"""The pytest side of the grader: options, the dz/script fixtures, the grade marker,
-the Hypothesis profiles and one JSON line per test, flushed as soon as it is known.
+"""The pytest side of the grader: options, the dz/script fixtures, the grade marker, the
+Hypothesis profiles, and one protocol event per step of a test (grader.events), written to
+the pipe the parent gave (`--grader-fd`) as soon as it is known.
 
-Loaded by the runner (`-p grader.plugin --noconftest`) and by the root conftest.py for
+Loaded by the runner (`-p grader.plugin --noconftest`), by the trusted collection
+(`--grader-collect FILE`: list the tests, load no code) and by the root conftest.py for
 plain `pytest steps/step07`.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import os
+import signal
 import time
 import traceback
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from grader import catalog, targets
+from grader import events, markers, targets, verdict
+from grader.results import Outcome
 
 HELP_TARGET = "code to test: student, solution, reference, skeleton or a folder (default: student)"
 HELP_ROOT = "folder the target's code is loaded from (set by the runner)"
-HELP_RESULTS = "append one JSON line per event to this file (set by the runner)"
-HELP_TODO = "run only the tests marked with this TODO id, e.g. step07.2"
+HELP_FD = "write the protocol events to this inherited file descriptor (set by the runner)"
+HELP_COLLECT = "only list the tests, with their grade markers, as JSON into FILE (loads no code)"
 HELP_STEP = "step number (default: taken from the test file's folder name)"
 HELP_MEMORY = "limit the address space of this process to BYTES (set by the runner)"
+HELP_FSIZE = "limit the size of any file this process writes to BYTES (set by the runner)"
 HELP_PROFILE = "Hypothesis profile: grading (deterministic, the default) or dev"
 
 settings.register_profile(
@@ -42,10 +47,6 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=200)
 
-_STEP_DIR = re.compile(r"^step(\d{2})$")
-_TODO = re.compile(r"^step(\d{2})\.[1-9]\d*$")
-MARKER_ARGS = ("points", "todo", "reference", "timeout")
-
 
 @dataclass
 class TestRun:
@@ -56,15 +57,20 @@ class TestRun:
     todo: str | None = None
     start: float = field(default_factory=time.perf_counter)
 
+    __test__ = False
+
 
 @dataclass
 class GraderState:
     """The plugin's state for one pytest session (kept in config.stash)."""
 
+    writer: events.Writer | None = None  # the parent's pipe; None under plain pytest
     root: Path | None = None  # the target's folder, once resolved
     loaded: tuple[Any, Any] | None = None  # (dz, script) once the target's code is imported
     load_error: str | None = None  # why the target's code could not be imported
     marker_error: str | None = None  # a malformed grade marker, named by its test
+    watched: dict[str, object] = field(default_factory=dict)  # verdict callables at the start
+    flagged: set[str] = field(default_factory=set)  # names already reported as replaced
     current: TestRun = field(default_factory=TestRun)
 
 
@@ -75,132 +81,76 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("grader")
     group.addoption("--grader-target", default="student", help=HELP_TARGET)
     group.addoption("--grader-root", default=None, help=HELP_ROOT)
-    group.addoption("--grader-results", default=None, help=HELP_RESULTS)
-    group.addoption("--grader-todo", default=None, help=HELP_TODO)
+    group.addoption("--grader-fd", type=int, default=None, metavar="FD", help=HELP_FD)
+    group.addoption("--grader-collect", default=None, metavar="FILE", help=HELP_COLLECT)
     group.addoption("--grader-step", type=int, default=None, help=HELP_STEP)
     group.addoption("--grader-memory", type=int, default=None, metavar="BYTES", help=HELP_MEMORY)
+    group.addoption("--grader-fsize", type=int, default=None, metavar="BYTES", help=HELP_FSIZE)
     group.addoption("--grader-profile", default="grading", choices=("grading", "dev"), help=HELP_PROFILE)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "grade(points, todo=None, reference=True, timeout=None): points of a test, the TODO it "
-        "checks, reference=False for a test of a step-only API (not applicable on the reference), "
-        "and a longer per-test timeout in seconds for a test that is slow by nature",
-    )
-    settings.load_profile(config.getoption("--grader-profile"))
-    limit = config.getoption("--grader-memory")
-    if limit:
-        import resource
+def _limit(config: pytest.Config) -> None:
+    """Soft and hard limits alike, so student code cannot raise them again; no core dumps."""
+    import resource
 
-        # Soft and hard alike, so student code cannot raise it again; no core dumps either.
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    memory, fsize = config.getoption("--grader-memory"), config.getoption("--grader-fsize")
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if fsize:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    if memory or fsize:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    config.stash[_state] = GraderState()
 
 
-def _emit(config: pytest.Config, **record: Any) -> None:
-    path = config.getoption("--grader-results")
-    if path:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(record) + "\n")
-            f.flush()
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "grade(points, todo=None, reference=True, timeout=None, needs=()): "
+                            + (markers.__doc__ or "").strip().splitlines()[0])
+    settings.load_profile(config.getoption("--grader-profile"))
+    _limit(config)
+    state = GraderState(watched=verdict.watched_callables())
+    fd = config.getoption("--grader-fd")
+    if fd is not None:
+        state.writer = events.Writer(os.fdopen(fd, "wb", buffering=0))
+    config.stash[_state] = state
 
 
-def _grade_marker(item: pytest.Item) -> tuple[float, str | None]:
-    marker = item.get_closest_marker("grade")
-    if marker is None:
-        return 1.0, None
-    return float(marker.kwargs.get("points", 1)), marker.kwargs.get("todo")
-
-
-def marker_problem(kwargs: dict[str, Any], args: tuple[Any, ...], step: int | None) -> str | None:
-    """What is wrong with a grade marker's arguments, or None when they are valid."""
-    number = (int, float)
-    if args:
-        return "give the arguments by name: grade(points=2, todo='step07.1')"
-    unknown = sorted(set(kwargs) - set(MARKER_ARGS))
-    if unknown:
-        return f"unknown argument(s) {', '.join(unknown)}; the marker takes {', '.join(MARKER_ARGS)}"
-    points = kwargs.get("points")
-    if isinstance(points, bool) or not isinstance(points, number) or not 0 < points <= 100:
-        return f"points must be a number above 0 and at most 100 (got {points!r})"
-    todo = kwargs.get("todo")
-    if todo is not None:
-        found = _TODO.match(todo) if isinstance(todo, str) else None
-        if found is None:
-            return f"todo must be a TODO id like 'step07.2' (got {todo!r})"
-        if step is not None and int(found.group(1)) > step:
-            return f"todo {todo!r} belongs to a later step than this test's step {step}"
-    if not isinstance(kwargs.get("reference", True), bool):
-        return f"reference must be True or False (got {kwargs['reference']!r})"
-    timeout = kwargs.get("timeout")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, number) or timeout <= 0):
-        return f"timeout must be a positive number of seconds (got {timeout!r})"
-    return None
-
-
-def _marker_error(items: list[pytest.Item]) -> str | None:
-    """The first malformed grade marker, named by its test (the run stops before any test)."""
-    for item in items:
-        marker = item.get_closest_marker("grade")
-        if marker is None:
-            continue
-        match = _STEP_DIR.match(Path(item.path).parent.name)
-        step = int(match.group(1)) if match else None
-        problem = marker_problem(dict(marker.kwargs), tuple(marker.args), step)
-        if problem:
-            return f"{item.nodeid}: bad grade marker: {problem}"
-    return None
-
-
-def _description(item: pytest.Item) -> str:
-    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
-    return doc.strip().splitlines()[0] if doc.strip() else item.name
+def _emit(config: pytest.Config, event: events.Event) -> None:
+    writer = config.stash[_state].writer
+    if writer is not None:
+        writer.send(event)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    step_dirs = {Path(i.path).parent.name for i in items if _STEP_DIR.match(Path(i.path).parent.name)}
+    step_dirs = {Path(i.path).parent.name for i in items if markers.step_of_item(i) is not None}
     if len(step_dirs) > 1:
         raise pytest.UsageError(
             f"one step at a time: each step loads its own code, but these tests span "
             f"{', '.join(sorted(step_dirs))}. Run `pytest steps/step07` (or python -m grader grade 7)."
         )
-    config.stash[_state].marker_error = _marker_error(items)
-    todo = config.getoption("--grader-todo")
-    if todo:
-        keep = [item for item in items if _grade_marker(item)[1] == todo]
-        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
-        items[:] = keep
+    config.stash[_state].marker_error = markers.marker_error(items)
 
 
 def _step_of(config: pytest.Config, items: list[pytest.Item]) -> int | None:
     step = config.getoption("--grader-step")
-    if step is None and items:
-        match = _STEP_DIR.match(Path(items[0].path).parent.name)
-        step = int(match.group(1)) if match else None
-    return step
+    return step if step is not None or not items else markers.step_of_item(items[0])
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     config, items = session.config, session.items
-    marker_error = config.stash[_state].marker_error
-    if marker_error:  # raised here, not in modifyitems: pytest calls this hook even then
-        raise pytest.UsageError(marker_error)
-    tests = []
-    for item in items:
-        points, todo = _grade_marker(item)
-        tests.append({"nodeid": item.nodeid, "name": item.name, "description": _description(item),
-                      "points": points, "todo": todo})
-    _emit(config, event="collected", tests=tests)
+    state = config.stash[_state]
+    if state.marker_error:  # raised here, not in modifyitems: pytest calls this hook even then
+        raise pytest.UsageError(state.marker_error)
+    collect_into = config.getoption("--grader-collect")
+    if collect_into:
+        Path(collect_into).write_text(json.dumps([asdict(markers.info_of(item)) for item in items]))
+        return
     step = _step_of(config, items)
     if step is None or not items:
         return
-    state = config.stash[_state]
     kind = config.getoption("--grader-target")
     root = config.getoption("--grader-root")
-    _emit(config, event="load_start")
+    _emit(config, events.LoadStart())
     try:
         target_root = Path(root) if root else _resolve_root(kind, step)
         kind = kind if kind in targets.KINDS else "submission"
@@ -208,7 +158,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         state.loaded = targets.load(kind, step, target_root)
     except (targets.TargetError, targets.LoadError) as exc:
         state.load_error = str(exc)
-    _emit(config, event="load_done", error=state.load_error)
+    _emit(config, events.LoadDone(state.load_error))
 
 
 def _resolve_root(kind: str, step: int) -> Path:
@@ -244,13 +194,15 @@ def script(request: pytest.FixtureRequest) -> Any:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    item.config.stash[_state].current = TestRun()
-    marker = item.get_closest_marker("grade")
-    _emit(item.config, event="start", nodeid=item.nodeid,
-          timeout=marker.kwargs.get("timeout") if marker else None)
-    on_reference = item.config.getoption("--grader-target") == "reference"
-    if marker and marker.kwargs.get("reference") is False and on_reference:
-        pytest.skip("not applicable: it checks the step's own API, which the reference does not have")
+    current = item.config.stash[_state].current = TestRun()
+    _emit(item.config, events.Start(item.nodeid))
+    info = markers.info_of(item)
+    unmet = markers.unmet_needs(info)
+    if not info.reference and item.config.getoption("--grader-target") == "reference":
+        unmet = "not applicable: it checks the step's own API, which the reference does not have"
+    if unmet:  # the grader decides this, before any code under test runs
+        current.outcome, current.message = Outcome.NOT_APPLICABLE, unmet
+        pytest.skip(unmet)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -259,17 +211,16 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     state = item.config.stash[_state]
     current = state.current
-    if call.excinfo is not None and current.outcome in (None, "passed"):
-        root = state.root or Path.cwd()
+    if call.excinfo is not None and current.outcome in (None, Outcome.PASSED):
         try:
-            outcome, todo, message = classify(call.excinfo.value, root)
+            outcome, todo, message = verdict.classify(call.excinfo.value, state.root or Path.cwd())
         except MemoryError:
-            outcome, todo, message = "failed", None, "MemoryError: the code ran out of memory"
+            outcome, todo, message = Outcome.FAILED, None, "MemoryError: the code ran out of memory"
         current.outcome, current.todo, current.message = outcome, todo, message
         # Free what the failing frames hold (a memory hog's list, say) before pytest goes on.
         traceback.clear_frames(call.excinfo.tb)
     elif call.when == "call" and current.outcome is None:
-        current.outcome = "passed"
+        current.outcome = Outcome.PASSED
     report = yield
     if call.excinfo is not None and isinstance(call.excinfo.value, targets.NotApplicable):
         # plain `pytest` shows a name the target lacks as skipped, not as an error
@@ -281,74 +232,14 @@ def pytest_runtest_makereport(
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
     yield
-    current = item.config.stash[_state].current
+    state = item.config.stash[_state]
+    current = state.current
     duration = time.perf_counter() - current.start
     if current.outcome is None:  # pytest never ran the test body: count it as not passed
-        current.outcome, current.message = "error", "the test could not run (internal error)"
-    _emit(item.config, event="result", nodeid=item.nodeid, outcome=current.outcome,
-          message=current.message, todo=current.todo, duration=round(duration, 4))
-
-
-def _leaf(exc: BaseException) -> BaseException:
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    return exc
-
-
-def classify(exc: BaseException, root: Path) -> tuple[str, str | None, str]:
-    """(outcome, TODO id or None, message) for an exception a test raised."""
-    exc = _leaf(exc)
-    text = str(exc)
-    if isinstance(exc, targets.NotApplicable):
-        return "not_applicable", None, text
-    if isinstance(exc, pytest.skip.Exception):
-        return "not_applicable", None, text
-    if isinstance(exc, (targets.LoadError, targets.MissingFile)):
-        found = catalog.TODO_ID.search(text)
-        if found and "NotImplementedError" in text:  # a module-level TODO not started yet
-            line = next(ln for ln in text.splitlines() if found.group(0) in ln)
-            return "not_started", found.group(1), "not started: " + line[line.index(found.group(0)):]
-        return "error", None, text
-    found = catalog.TODO_ID.search(text)
-    if isinstance(exc, NotImplementedError) and found:
-        return "not_started", found.group(1), f"not started: {text}"
-    return "failed", None, _failure_message(exc, root)
-
-
-_FIXTURE_ARG = re.compile(r"^\s*(dz|script)=")
-_EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( explicit)? (example|test case)")
-MAX_MESSAGE = 2000
-MAX_ARG = 160  # a drawn 200-element array would bury the message
-
-
-def _example_args(note: str) -> str:
-    """'x=0.5, eps=0.1' from Hypothesis's 'Failing test case: test_f(dz=..., x=0.5, ...)' note."""
-    args = []
-    for line in note.splitlines()[1:-1]:
-        line = line.split("  #")[0].strip().rstrip(",")
-        if line and not line.startswith("#") and not _FIXTURE_ARG.match(line):
-            args.append(line if len(line) <= MAX_ARG else line[:MAX_ARG] + " …")
-    return ", ".join(args) or "(none)"
-
-
-def _failure_message(exc: BaseException, root: Path) -> str:
-    parts = []
-    for note in getattr(exc, "__notes__", []) or []:
-        if _EXAMPLE_NOTE.match(note):
-            parts.append("smallest failing input: " + _example_args(note))
-        elif not note.startswith(("You can reproduce", "Explanation:", "Unreliable")):
-            parts.append(note)
-    if isinstance(exc, AssertionError):
-        text = str(exc) or "assertion failed"
-        if not text.startswith("assert ") and "\nassert " in text:
-            text = text[: text.index("\nassert ")]  # our own message says it; drop pytest's echo
-        parts.append(text)
-    elif isinstance(exc, MemoryError):
-        parts.append("MemoryError: the code ran out of memory (a huge array? a list that never stops?)")
-    else:
-        parts.append(f"{type(exc).__name__}: {exc}")
-        where = targets.student_frame(exc, root)
-        if where:
-            parts.append(f"at {where}")
-    message = "\n".join(line for part in parts for line in part.splitlines() if line.strip())
-    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "\n… (cut)"
+        current.outcome, current.message = Outcome.ERROR, "the test could not run (internal error)"
+    _emit(item.config, events.Result(item.nodeid, str(current.outcome), current.message, current.todo,
+                                     round(duration, 4)))
+    replaced = [name for name in verdict.changed_callables(state.watched) if name not in state.flagged]
+    if replaced:
+        state.flagged.update(replaced)
+        _emit(item.config, events.Flag(f"the code under test replaced {', '.join(replaced)}"))

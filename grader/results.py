@@ -68,6 +68,7 @@ class StepResult:
     elapsed: float = 0.0
     setup_error: str = ""
     flags: list[str] = field(default_factory=list)  # edited tests, touches of the test machinery
+    notes: list[str] = field(default_factory=list)  # how it was graded, e.g. the sandbox's fallback
 
     @property
     def applicable(self) -> list[TestResult]:
@@ -86,7 +87,8 @@ class StepResult:
         return not self.setup_error and all(t.outcome == "passed" for t in self.applicable)
 
     def exit_code(self) -> int:
-        """0 all passed, 1 some failed, 2 could not grade at all."""
-        if self.setup_error:
+        """0 all passed, 1 something failed (whatever the submission did), 2 the instructor's
+        tests or setup are broken (a usage or setup error)."""
+        if self.setup_error and not self.flags:
             return 2
         return 0 if self.all_passed else 1

@@ -1,28 +1,35 @@
-"""The parent side: run a step's tests in a child pytest and turn its events into results.
+"""The parent side: grade one step against one target, deciding every score itself.
 
-One child per run, restarted without the finished tests after a crash or a timeout, so an
-infinite loop or os._exit costs only the test that was running. The child appends JSON
-lines to a file (grader.plugin); the parent reads them as they come and owns the clocks.
+A run, in nox's workflow style, each step a small function:
+1. workspace: private copies of the tests (verified against the manifest) and of the files
+   the step owns (the step script, `dezero/`), scanned and hashed before anything runs;
+2. the trusted collection (grader.collection): the tests, their points, TODO ids, timeouts;
+3. children (grader.spawn), restarted without the finished tests after a crash or a timeout;
+   each one's events drive a pure state machine (grader.session);
+4. after the run: the copies must hash as before; flags make the run score 0 unless
+   --allow-flagged; hints are added from the instructor's hints.toml.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog, guard, hints, targets
-from grader.results import StepResult, TestResult
+from grader import catalog, guard, hints, markers, sandbox, targets
+from grader.collection import CollectionError, TestInfo, collect
+from grader.results import Outcome, StepResult
+from grader.session import Limits, Session
+from grader.spawn import Child, become_subreaper
 from grader.targets import Target
 
-POLL = 0.01
-LOG_TAIL = 1500
+POLL = 0.02
+FD = "{fd}"  # placeholder in the child's command line for its event pipe
+FILE_LIMIT = 256 * 2**20  # bytes: the largest file a child may write
 
 
 @dataclass(frozen=True)
@@ -38,60 +45,22 @@ class RunOptions:
     sandbox: str = "auto"  # auto | bwrap | none (grader.sandbox)
 
 
-class _Child:
-    """One child pytest process and the events it has written so far."""
+@dataclass
+class Workspace:
+    """A run's private folders: tests/ (rootdir), code/ (the target), run/ (cwd), home/."""
 
-    def __init__(self, cmd: list[str], workdir: Path, events: Path, log: Path):
-        self.events_path = events
-        self.offset = 0
-        self.log = log.open("ab")
-        self.proc = subprocess.Popen(cmd, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True, env=_child_env())
+    root: Path
+    test_files: list[Path] = field(default_factory=list)
+    tests_hash: dict[str, str] = field(default_factory=dict)
+    code_hash: dict[str, str] = field(default_factory=dict)
 
-    def new_events(self) -> list[dict]:
-        if not self.events_path.exists():
-            return []
-        with self.events_path.open("rb") as f:
-            f.seek(self.offset)
-            data = f.read()
-        complete = data[: data.rfind(b"\n") + 1]
-        self.offset += len(complete)
-        return [json.loads(line) for line in complete.splitlines() if line.strip()]
+    @property
+    def tests(self) -> Path:
+        return self.root / "tests"
 
-    def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
-        self.log.close()
-
-    def describe_exit(self) -> str:
-        code = self.proc.returncode
-        if code is not None and code < 0:
-            name = signal.Signals(-code).name
-            memory = " - out of memory?" if name in ("SIGABRT", "SIGSEGV", "SIGBUS") else ""
-            return f"killed by signal {name}{memory}"
-        return f"exit code {code}"
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
-    return env
-
-
-def _command(opts: RunOptions, root: Path, events: Path, ini: Path, tests: list[str]) -> list[str]:
-    cmd = [sys.executable, "-m", "pytest", "-p", "grader.plugin", "--noconftest",
-           "-p", "no:cacheprovider", "-q", "--no-header", "-c", str(ini),
-           "--rootdir", str(catalog.REPO), "--import-mode=importlib",
-           "--grader-target", opts.target.kind, "--grader-root", str(root),
-           "--grader-results", str(events), "--grader-step", str(opts.target.step),
-           "--grader-memory", str(opts.memory_limit), "--show-capture=no", "--tb=no"]
-    if opts.todo:
-        cmd += ["--grader-todo", opts.todo]
-    return cmd + tests
+    @property
+    def code(self) -> Path:
+        return self.root / "code"
 
 
 def run_step(opts: RunOptions) -> StepResult:
@@ -99,16 +68,16 @@ def run_step(opts: RunOptions) -> StepResult:
     step = opts.target.step
     result = StepResult(step, catalog.TITLES[step], opts.target.label, str(opts.target.root))
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
-        work = Path(tmp)
-        root = opts.target.root
-        if opts.target.kind in targets.GENERATED:
-            root = targets.build(opts.target, work / opts.target.kind)
-        ini = work / "pytest.ini"
-        ini.write_text("[pytest]\n")
-        run_dir = work / "run"
-        run_dir.mkdir()
-        _run_children(opts, root, work, ini, run_dir, result, started)
+    with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as tmp:
+        ws = Workspace(Path(tmp))
+        try:
+            _prepare(opts, ws, result)
+            infos = collect(ws.tests, ws.test_files, step)
+        except CollectionError as exc:
+            result.setup_error = "the tests could not be collected:\n" + str(exc)
+        else:
+            _grade(opts, ws, infos, result, started)
+            _check_after(ws, result)
     _apply_guards(opts, result)
     result.elapsed = time.monotonic() - started
     _add_hints(result, opts.lang)
@@ -123,128 +92,169 @@ def hidden_tests(opts: RunOptions) -> list[Path]:
     return sorted(set(opts.hidden.glob(f"{name}/test_*.py")) | set(opts.hidden.glob(f"test_{name}*.py")))
 
 
-def _run_children(opts: RunOptions, root: Path, work: Path, ini: Path, run_dir: Path, result: StepResult,
-                  started: float) -> None:
-    tests: dict[str, TestResult] = {}
-    pending = [str(catalog.test_file(opts.target.step))] + [str(p) for p in hidden_tests(opts)]
-    attempt = 0
-    while pending:
-        attempt += 1
-        events, log = work / f"events{attempt}.jsonl", work / f"child{attempt}.log"
-        child = _Child(_command(opts, root, events, ini, pending), run_dir, events, log)
-        stop, collected = _watch(child, opts, tests, started)
-        if not collected:
-            result.setup_error = "the tests could not be collected:\n" + _tail(log)
-            return
-        result.tests = list(tests.values())
-        if stop:
-            return
-        pending = [str(catalog.REPO / nodeid) for nodeid, t in tests.items() if t.outcome == "pending"]
+def _prepare(opts: RunOptions, ws: Workspace, result: StepResult) -> None:
+    """Copy the tests and the code; record what the manifest, the scan and the hashes say."""
+    step, kind = opts.target.step, opts.target.kind
+    visible = catalog.test_file(step)
+    dest = ws.tests / visible.relative_to(catalog.REPO)
+    dest.parent.mkdir(parents=True)
+    shutil.copyfile(visible, dest)
+    ws.test_files.append(dest)
+    for i, path in enumerate(hidden_tests(opts)):
+        copy = ws.tests / "hidden" / f"h{i}" / path.name
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(path, copy)
+        ws.test_files.append(copy)
+    ws.tests_hash = guard.tree_hashes(ws.tests)
+    if kind == "student":
+        result.flags += [f"edited test file: {path}" for path in guard.edited_tests(step)]
+    _copy_code(opts.target, ws.code)
+    if kind in ("student", "submission"):
+        result.flags += guard.scan_tree(ws.code)
+    ws.code_hash = guard.tree_hashes(ws.code)
 
 
-def _watch(child: _Child, opts: RunOptions, tests: dict[str, TestResult],
-           started: float) -> tuple[bool, bool]:
-    """Follow one child until it exits or is killed.
+def owned_files(step: int, root: Path) -> list[Path]:
+    """The files a step owns in a folder laid out like steps/stepNN: its script and dezero/."""
+    files = [root / f"{catalog.step_name(step)}.py"]
+    if catalog.is_package_step(step) and (root / "dezero").is_dir():
+        files += [p for p in sorted((root / "dezero").rglob("*")) if p.is_file() and not p.is_symlink()
+                  and "__pycache__" not in p.parts]
+    return [f for f in files if f.is_file() and not f.is_symlink()]
 
-    Returns (stop, collected): stop when no restart should follow, collected when the
-    child got as far as listing its tests.
-    """
-    current, current_start, load_start, collected = None, 0.0, None, bool(tests)
-    limit = opts.test_timeout
-    while True:
-        exited = child.proc.poll() is not None
-        for ev in child.new_events():
-            kind = ev["event"]
-            if kind == "collected":
-                collected = True
-                for t in ev["tests"]:
-                    visible = t["nodeid"].startswith(f"steps/{catalog.step_name(opts.target.step)}/")
-                    tests.setdefault(t["nodeid"], TestResult(
-                        t["nodeid"], t["name"], t["description"], t["points"], t["todo"], outcome="pending",
-                        visibility="visible" if visible else "after_published"))
-            elif kind == "load_start":
-                load_start = time.monotonic()
-            elif kind == "load_done":
-                load_start = None
-            elif kind == "start":
-                current, current_start = ev["nodeid"], time.monotonic()
-                limit = max(opts.test_timeout, ev.get("timeout") or 0)  # a declared slow test
-            elif kind == "result" and ev["nodeid"] in tests:
-                t = tests[ev["nodeid"]]
-                t.outcome, t.message, t.duration = ev["outcome"], ev["message"], ev["duration"]
-                t.todo = ev["todo"] or t.todo
-                current = None
-        now = time.monotonic()
-        if exited:
-            child.kill()
-            how = child.describe_exit()
-            if load_start is not None:
-                _fail_pending(tests, "crashed", f"importing the code ended the process ({how})")
-                return True, collected
-            if current is not None:
-                _set(tests, current, "crashed", f"the test process died ({how}) while this test "
-                     f"ran; the other tests were still graded")
-                return False, collected
-            if any(t.outcome == "pending" for t in tests.values()):
-                _fail_pending(tests, "crashed", f"the test process ended early ({how})")
-            return True, collected
-        if load_start is not None and now - load_start > opts.test_timeout:
-            child.kill()
-            _fail_pending(tests, "timeout", f"importing the code did not finish within "
-                          f"{opts.test_timeout:g} s (an infinite loop at import?)")
-            return True, collected
-        if current is not None and now - current_start > limit:
-            child.kill()
-            _set(tests, current, "timeout", f"timed out after {limit:g} s "
-                 f"(an infinite loop, or a computation far slower than expected?)")
-            return False, collected
-        if now - started > opts.run_timeout:
-            child.kill()
-            _fail_pending(tests, "timeout", f"the whole run exceeded {opts.run_timeout:g} s")
-            return True, collected
-        time.sleep(POLL)
+
+def _copy_code(target: Target, dest: Path) -> None:
+    if target.kind in targets.GENERATED:
+        targets.build(target, dest)
+        return
+    dest.mkdir(parents=True, exist_ok=True)
+    root = target.root
+    files = owned_files(target.step, root)
+    if target.kind == "reference":  # the reference runs the solution's script, if the step has one
+        files = [f for f in files if f.parent == root]
+    for path in files:
+        copy = dest / path.relative_to(root)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+
+
+def _grade(opts: RunOptions, ws: Workspace, infos: list[TestInfo], result: StepResult,
+           started: float) -> None:
+    kind = opts.target.kind
+    if opts.todo:
+        infos = [i for i in infos if i.todo == opts.todo]
+    limits = Limits(opts.test_timeout, opts.run_timeout, allow_not_applicable=kind == "reference")
+    prefix = f"steps/{catalog.step_name(opts.target.step)}/"
+    session = Session.create(infos, limits, started, prefix)
+    for info in infos:  # the grader decides what does not apply, before anything runs
+        unmet = markers.unmet_needs(info)
+        if not info.reference and kind == "reference":
+            unmet = "not applicable: it checks the step's own API, which the reference does not have"
+        if unmet:
+            session.tests[info.nodeid].outcome = Outcome.NOT_APPLICABLE
+            session.tests[info.nodeid].message = unmet
+    box = sandbox.resolve(opts.sandbox)
+    if box.note:
+        result.notes.append(box.note)
+    become_subreaper()
+    while session.pending() and not session.tampered:
+        if guard.tree_hashes(ws.tests) != ws.tests_hash:
+            session.flags.append("the test files changed between two runs of the test process")
+            session.settle(Outcome.INVALID, "not graded: the test files were changed during the run")
+            break
+        if not _one_child(opts, ws, session, box):
+            break
+    session.settle(Outcome.CRASHED, "not graded: the test process stopped before this test")
+    result.tests = list(session.tests.values())
+    result.flags += session.flags
+
+
+def _one_child(opts: RunOptions, ws: Workspace, session: Session, box: sandbox.Sandbox) -> bool:
+    """Run one child over the pending tests; True when another child should go on."""
+    (ws.root / "run").mkdir(exist_ok=True)
+    (ws.root / "home").mkdir(exist_ok=True)
+    cmd = sandbox.wrap(_command(opts, ws, session.pending()), box, _binds(opts, ws))
+    child = Child(cmd, ws.root / "run", _child_env(ws), FD)
+    session.begin_child(time.monotonic())
+    try:
+        while True:
+            child.watchdog.set(*session.deadline())
+            found, problem = child.read(POLL)
+            for event in found:
+                session.handle(event, time.monotonic())
+            if problem:
+                session.tamper(problem)
+            if session.tampered:
+                return False
+            if child.watchdog.fired:
+                return session.timed_out(child.watchdog.fired)
+            if child.exited():
+                found, problem = child.read(0)  # what it wrote just before it ended
+                for event in found:
+                    session.handle(event, time.monotonic())
+                if problem:
+                    session.tamper(problem)
+                return False if session.tampered else session.exited(child.describe_exit())
+    finally:
+        child.close()
+
+
+def _command(opts: RunOptions, ws: Workspace, nodeids: list[str]) -> list[str]:
+    ini = ws.root / "pytest.ini"
+    ini.write_text("[pytest]\n")
+    kind = opts.target.kind if opts.target.kind in targets.KINDS else "submission"
+    return [sys.executable, "-m", "pytest", "-p", "grader.plugin", "--noconftest",
+            "-p", "no:cacheprovider", "-q", "--no-header", "-c", str(ini),
+            "--rootdir", str(ws.tests), "--import-mode=importlib",
+            "--grader-target", kind, "--grader-root", str(ws.code), "--grader-fd", FD,
+            "--grader-step", str(opts.target.step), "--grader-memory", str(opts.memory_limit),
+            "--grader-fsize", str(FILE_LIMIT), "--show-capture=no", "--tb=no",
+            *(str(ws.tests / nodeid) for nodeid in nodeids)]
+
+
+def _binds(opts: RunOptions, ws: Workspace) -> sandbox.Binds:
+    """What the sandboxed child sees: the grader, the copies, and the reference only when graded."""
+    readonly = [catalog.REPO / "grader", ws.tests, ws.code, ws.root / "pytest.ini"]
+    if opts.target.kind == "reference":
+        readonly.append(catalog.REPO / "dezero")
+    return sandbox.Binds(readonly=tuple(readonly), writable=(ws.root / "run",), home=ws.root / "home",
+                         workdir=ws.root / "run")
+
+
+def _child_env(ws: Workspace) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", HOME=str(ws.root / "home"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def _check_after(ws: Workspace, result: StepResult) -> None:
+    """The copies must be as they were: code that rewrites itself or the tests is flagged."""
+    changed = guard.changed_files(ws.code_hash, guard.tree_hashes(ws.code))
+    if changed:
+        result.flags.append(f"the code changed while it was graded: {', '.join(changed[:5])}")
+    if guard.tree_hashes(ws.tests) != ws.tests_hash:
+        result.flags.append("the test files changed while they ran")
 
 
 def _apply_guards(opts: RunOptions, result: StepResult) -> None:
-    """Edited visible tests and code that touches the test machinery make a run invalid."""
-    step, kind = opts.target.step, opts.target.kind
-    edited = guard.edited_tests(step) if kind == "student" else []
-    found = guard.scan(step, opts.target.root) if kind in ("student", "submission") else []
-    result.flags = [f"edited test file: {path}" for path in edited] + found
+    """Edited tests always, other flags unless --allow-flagged, make the run score 0."""
+    marker = "edited test file: "
+    edited = [f.removeprefix(marker) for f in result.flags if f.startswith(marker)]
     if edited:
         reason = (f"{', '.join(edited)} was edited, so this run does not count; restore it "
                   f"with `git checkout -- {' '.join(edited)}` and grade again")
-    elif found and not opts.allow_flagged:
-        reason = "your code touches the test machinery, so it scores 0: " + "; ".join(found)
+    elif result.flags and not opts.allow_flagged:
+        reason = "this run scores 0 because it was flagged: " + "; ".join(result.flags)
     else:
         return
     for t in result.tests:
-        if t.outcome != "not_applicable":
-            t.outcome, t.message = "invalid", reason
-
-
-def _set(tests: dict[str, TestResult], nodeid: str, outcome: str, message: str) -> None:
-    if nodeid in tests:
-        tests[nodeid].outcome, tests[nodeid].message = outcome, message
-
-
-def _fail_pending(tests: dict[str, TestResult], outcome: str, message: str) -> None:
-    for t in tests.values():
-        if t.outcome == "pending":
-            t.outcome, t.message = outcome, message
-
-
-def _tail(log: Path) -> str:
-    """The end of a child's output (the output itself may be huge: it is never read whole)."""
-    if not log.exists():
-        return "(no output)"
-    with log.open("rb") as f:
-        f.seek(max(0, log.stat().st_size - LOG_TAIL))
-        return f.read().decode(errors="replace").strip() or "(no output)"
+        if t.outcome != Outcome.NOT_APPLICABLE:
+            t.outcome, t.message = Outcome.INVALID, reason
 
 
 def _add_hints(result: StepResult, lang: str) -> None:
     table = hints.load_hints(catalog.step_dir(result.step))
     for t in result.tests:
-        if t.outcome not in ("passed", "not_applicable"):
+        if t.outcome not in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
             t.hint = hints.hint_for(table, t.todo, lang)

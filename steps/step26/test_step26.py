@@ -9,7 +9,6 @@ import operator
 import os
 import re
 import runpy
-import shutil
 from collections import Counter
 
 import numpy as np
@@ -201,19 +200,13 @@ def test_goldstein_graph_has_38_functions(dz, script):
     assert {"x", "y", "z"} <= labels, f"the variables x, y and z should be labelled: {sorted(labels)[:8]}"
 
 
-def _need_dot():
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz's dot is not installed (sudo apt install graphviz / brew install graphviz)")
-
-
 _MAGIC = {"png": (b"\x89PNG",), "svg": (b"<?xml", b"<svg"), "pdf": (b"%PDF",)}
 _ODD_NAME = "my 'graph' $(rm x); & y"  # spaces, quotes and shell syntax: no shell may see it
 
 
-@pytest.mark.grade(points=2, todo="step26.3")
+@pytest.mark.grade(points=2, todo="step26.3", needs="dot")
 def test_plot_draws_png_svg_and_pdf(dz, tmp_path):
     """plot_dot_graph writes a real PNG, SVG and PDF, even to a file name with spaces and quotes."""
-    _need_dot()
     x = _named(dz, np.array(2.0), "x")
     for fmt, magic in _MAGIC.items():
         target = tmp_path / f"{_ODD_NAME}.{fmt}"
@@ -232,7 +225,7 @@ def test_plot_unknown_extension_raises_value_error(dz, tmp_path):
     assert not list(tmp_path.iterdir()), "nothing should be written for an unknown extension"
 
 
-@pytest.mark.grade(points=1)
+@pytest.mark.grade(points=1, needs="dot")
 def test_plot_to_missing_or_unwritable_folder_raises_oserror(dz, tmp_path):
     """A missing folder, a file in the folder's place or a read-only folder raise an OSError naming it."""
     folders = [tmp_path / "missing", tmp_path / "a file"]
@@ -257,10 +250,9 @@ def test_plot_without_dot_says_how_to_install_graphviz(dz, tmp_path, monkeypatch
     assert not (tmp_path / "g.png").exists(), "no picture can exist without dot"
 
 
-@pytest.mark.grade(points=1, todo="step26.3")
+@pytest.mark.grade(points=1, todo="step26.3", needs="dot")
 def test_script_writes_goldstein_png(script, tmp_path, monkeypatch):
     """Running step26.py writes goldstein.png, a PNG, in the current folder."""
-    _need_dot()
     monkeypatch.chdir(tmp_path)
     runpy.run_path(script.__file__, run_name="__main__")
     picture = tmp_path / "goldstein.png"

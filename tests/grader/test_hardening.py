@@ -72,7 +72,9 @@ def test_all_hanging_submission_finishes_within_the_bound(grade, submission, ste
     proc, report = grade(step, submission(step, {"self.data = data": hang}, file=file), "--timeout", "1")
     elapsed = time.monotonic() - start
     assert {t["outcome"] for t in report["tests"]} == {"timeout"}
-    assert elapsed < baseline + len(report["tests"]) * (1 + 2)
+    # Each hanging test costs its timeout and one restart, and a restart costs about what grading
+    # the solution costs (a fresh Python and pytest); twice that leaves room for a loaded machine.
+    assert elapsed < 2 * (baseline + len(report["tests"]) * (1 + baseline))
 
 
 def test_no_hypothesis_database_in_the_students_folder(grade, submission):

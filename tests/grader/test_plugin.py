@@ -2,7 +2,7 @@
 
 import pytest
 
-from grader.plugin import marker_problem
+from grader.markers import marker_problem
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -10,6 +10,8 @@ from grader.plugin import marker_problem
     {"points": 1.5, "todo": "step07.2"},
     {"points": 3, "todo": "step06.1", "reference": False},
     {"points": 2, "todo": "step07.1", "timeout": 30},
+    {"points": 1, "needs": "dot"},
+    {"points": 1, "needs": ("dot", "cupy")},
 ])
 def test_valid_markers_pass(kwargs):
     assert marker_problem(kwargs, (), 7) is None
@@ -27,6 +29,7 @@ def test_valid_markers_pass(kwargs):
     ({"points": 2, "todo": "step08.1"}, (), "later step"),
     ({"points": 2, "reference": "no"}, (), "True or False"),
     ({"points": 2, "timeout": -1}, (), "positive number of seconds"),
+    ({"points": 2, "needs": "a gpu"}, (), "needs must name"),
 ])
 def test_bad_markers_are_named(kwargs, args, problem):
     assert problem in (marker_problem(kwargs, args, 7) or "")
