@@ -13,6 +13,7 @@ hands off the test machinery.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.machinery
 import importlib.util
@@ -51,16 +52,27 @@ def stale_manifest() -> list[str]:
     return problems
 
 
+@functools.cache
+def recorded_manifest() -> dict[str, str]:
+    """The manifest as this process first read it: code graded later cannot change it for us."""
+    return json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
+
+
 def edited_tests(step: int) -> list[str]:
     """The visible test files of a step that differ from the manifest (what a student edited)."""
-    if not MANIFEST.exists():
-        return []
-    recorded = json.loads(MANIFEST.read_text())
     path = catalog.test_file(step)
     rel = str(path.relative_to(catalog.REPO))
+    recorded = recorded_manifest()
     if rel in recorded and path.is_file() and _sha256(path) != recorded[rel]:
         return [rel]
     return []
+
+
+def matches_manifest(step: int, data: bytes) -> bool:
+    """True when data is the visible test file the manifest records for step (or none is recorded)."""
+    rel = str(catalog.test_file(step).relative_to(catalog.REPO))
+    recorded = recorded_manifest().get(rel)
+    return recorded is None or hashlib.sha256(data).hexdigest() == recorded
 
 
 def scan_source(source: str, filename: str) -> list[str]:

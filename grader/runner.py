@@ -12,6 +12,7 @@ A run, in nox's workflow style, each step a small function:
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -96,15 +97,14 @@ def _prepare(opts: RunOptions, ws: Workspace, result: StepResult) -> None:
     """Copy the tests and the code; record what the manifest, the scan and the hashes say."""
     step, kind = opts.target.step, opts.target.kind
     visible = catalog.test_file(step)
-    dest = ws.tests / visible.relative_to(catalog.REPO)
-    dest.parent.mkdir(parents=True)
-    shutil.copyfile(visible, dest)
-    ws.test_files.append(dest)
+    data = visible.read_bytes() if kind == "student" else instructor_file(visible)
+    if kind == "submission" and not guard.matches_manifest(step, data):
+        raise CollectionError(f"{visible.relative_to(catalog.REPO)} differs from grader/manifest.json: "
+                              "run `python -m grader skeletons --write` after changing a test")
+    _write(ws.tests / visible.relative_to(catalog.REPO), data)
+    ws.test_files.append(ws.tests / visible.relative_to(catalog.REPO))
     for i, path in enumerate(hidden_tests(opts)):
-        copy = ws.tests / "hidden" / f"h{i}" / path.name
-        copy.parent.mkdir(parents=True)
-        shutil.copyfile(path, copy)
-        ws.test_files.append(copy)
+        ws.test_files.append(_write(ws.tests / "hidden" / f"h{i}" / path.name, instructor_file(path)))
     ws.tests_hash = guard.tree_hashes(ws.tests)
     if kind == "student":
         result.flags += [f"edited test file: {path}" for path in guard.edited_tests(step)]
@@ -112,6 +112,19 @@ def _prepare(opts: RunOptions, ws: Workspace, result: StepResult) -> None:
     if kind in ("student", "submission"):
         result.flags += guard.scan_tree(ws.code)
     ws.code_hash = guard.tree_hashes(ws.code)
+
+
+@functools.cache
+def instructor_file(path: Path) -> bytes:
+    """A test file as this process first read it: a submission graded earlier in a batch cannot
+    change what the next one is graded with."""
+    return path.read_bytes()
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
 
 
 def owned_files(step: int, root: Path) -> list[Path]:
