@@ -203,7 +203,8 @@ def test_a_submission_cannot_change_the_tests_of_the_next_one(course_copy, tmp_p
     test_file = course_copy / "steps" / "step01" / "test_step01.py"
     first = tmp_path / "first"
     _in_copy(course_copy, "-m", "grader", "show", "1", str(first))
-    rewrite = f"from pathlib import Path\nPath({str(test_file)!r}).write_text('def test_free():\\n    pass\\n')\n"
+    free = "def test_free():\\n    pass\\n"
+    rewrite = f"from pathlib import Path\nPath({str(test_file)!r}).write_text('{free}')\n"
     (first / "step01.py").write_text(rewrite + (first / "step01.py").read_text())
     script = ("import sys\nfrom pathlib import Path\nfrom grader import runner, targets\n"
               "first = runner.run_step(runner.RunOptions(targets.resolve(sys.argv[1], 1), sandbox='none'))\n"
