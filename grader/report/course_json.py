@@ -23,7 +23,8 @@ def to_dict(result: StepResult) -> dict:
     return {
         "score": result.score, "max_score": result.max_score, "step": result.step,
         "title": result.title, "target": result.target, "execution_time": round(result.elapsed, 3),
-        "setup_error": result.setup_error or None, "flags": result.flags, "tests": tests,
+        "setup_error": result.setup_error or None, "flags": result.flags, "notes": result.notes,
+        "tests": tests,
     }
 
 

@@ -19,7 +19,7 @@ def to_dict(result: StepResult) -> dict:
             "name": t.description, "number": f"{result.step}.{number}", "score": t.score,
             "max_score": t.points, "status": t.status, "output": output, "visibility": t.visibility,
         })
-    output = "\n".join(result.flags + ([result.setup_error] if result.setup_error else []))
+    output = "\n".join(result.flags + result.notes + ([result.setup_error] if result.setup_error else []))
     return {
         "score": result.score, "max_score": result.max_score,
         "execution_time": round(result.elapsed, 3), "visibility": "visible",

@@ -215,3 +215,16 @@ def test_a_submission_cannot_change_the_tests_of_the_next_one(course_copy, tmp_p
     scores = [float(x) for x in proc.stdout.split()]
     assert scores[0] == scores[1] > 0, proc.stderr
     assert scores[2] < scores[3] == scores[1], "the second run used the rewritten test file"
+
+
+def test_auto_without_bubblewrap_grades_and_says_so(tmp_path):
+    out = tmp_path / "r.json"
+    env = {"PATH": str(tmp_path), "PYTHONPATH": str(catalog.REPO)}  # no bwrap on this PATH
+    proc = subprocess.run([sys.executable, "-m", "grader", "grade", "4", "--target", "solution", "--json",
+                           str(out)], cwd=catalog.REPO, env=env, capture_output=True, text=True, timeout=120)
+    report = json.loads(out.read_text())
+    assert proc.returncode == 0 and report["score"] == report["max_score"] == 9
+    assert any("bubblewrap" in note for note in report["notes"])
+    refused = subprocess.run([sys.executable, "-m", "grader", "grade", "4", "--sandbox", "bwrap"],
+                             cwd=catalog.REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "apt install bubblewrap" in refused.stderr
