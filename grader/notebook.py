@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-from grader.results import StepResult
+from grader.results import Outcome, StepResult
 
-COLORS = {"passed": "#2a7", "not_applicable": "#999", "not_started": "#c90"}
+COLORS: dict[str, str] = {Outcome.PASSED: "#2a7", Outcome.NOT_APPLICABLE: "#999", Outcome.NOT_STARTED: "#c90"}
 
 
 class Scorecard:

@@ -47,15 +47,15 @@ class TestResult:
 
     @property
     def applicable(self) -> bool:
-        return self.outcome != "not_applicable"
+        return self.outcome != Outcome.NOT_APPLICABLE
 
     @property
     def score(self) -> float:
-        return self.points if self.outcome == "passed" else 0.0
+        return self.points if self.outcome == Outcome.PASSED else 0.0
 
     @property
     def status(self) -> str:
-        return "passed" if self.outcome in ("passed", "not_applicable") else "failed"
+        return "passed" if self.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE) else "failed"
 
 
 @dataclass
@@ -84,7 +84,7 @@ class StepResult:
 
     @property
     def all_passed(self) -> bool:
-        return not self.setup_error and all(t.outcome == "passed" for t in self.applicable)
+        return not self.setup_error and all(t.outcome == Outcome.PASSED for t in self.applicable)
 
     def exit_code(self) -> int:
         """0 all passed, 1 something failed (whatever the submission did), 2 the instructor's

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader import catalog
 from grader.instructor import skeleton
-from grader.results import StepResult
+from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target, resolve
 
@@ -32,7 +32,7 @@ class StepReport:
         for kind in ("solution", "reference"):
             r = self.runs[kind]
             if not r.all_passed:
-                bad = [t.name for t in r.applicable if t.outcome != "passed"]
+                bad = [t.name for t in r.applicable if t.outcome != Outcome.PASSED]
                 out.append(f"{kind} fails: {r.setup_error or ', '.join(bad)}")
         sk = self.runs["skeleton"]
         if not sk.setup_error and sk.score >= sk.max_score:
@@ -42,7 +42,7 @@ class StepReport:
 
     def uncaught(self) -> list[str]:
         return [todo for todo, r in self.todos.items()
-                if not any(t.outcome != "passed" for t in r.applicable)]
+                if not any(t.outcome != Outcome.PASSED for t in r.applicable)]
 
 
 def _mutant(step: int, todo: str, dest: Path) -> Path:

@@ -6,13 +6,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from grader.report.files import write_atomic
-from grader.results import StepResult
+from grader.results import Outcome, StepResult
 
 
 def to_xml(result: StepResult) -> str:
     applicable = result.applicable
-    failed = [t for t in applicable if t.outcome in ("failed", "not_started", "invalid")]
-    errors = [t for t in applicable if t.outcome in ("error", "timeout", "crashed")]
+    failed = [t for t in applicable if t.outcome in (Outcome.FAILED, Outcome.NOT_STARTED, Outcome.INVALID)]
+    errors = [t for t in applicable if t.outcome in (Outcome.ERROR, Outcome.TIMEOUT, Outcome.CRASHED)]
     suite = ET.Element("testsuite", {
         "name": f"step{result.step:02d}", "tests": str(len(result.tests)),
         "failures": str(len(failed)), "errors": str(len(errors)),
@@ -27,9 +27,9 @@ def to_xml(result: StepResult) -> str:
             ET.Element("property", {"name": "points", "value": f"{t.points:g}"}),
             ET.Element("property", {"name": "outcome", "value": t.outcome}),
         ])
-        if t.outcome == "not_applicable":
+        if t.outcome == Outcome.NOT_APPLICABLE:
             ET.SubElement(case, "skipped", {"message": t.message or "not applicable"})
-        elif t.outcome != "passed":
+        elif t.outcome != Outcome.PASSED:
             tag = "error" if t in errors else "failure"
             node = ET.SubElement(case, tag, {"message": t.outcome, "type": t.outcome})
             node.text = t.message + (f"\nhint: {t.hint}" if t.hint else "")

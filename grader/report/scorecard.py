@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from grader.results import StepResult, TestResult
+from grader.results import Outcome, StepResult, TestResult
 
-MARKS = {"passed": "PASS", "failed": "FAIL", "not_started": "TODO", "error": "ERR ",
-         "timeout": "TIME", "crashed": "DIED", "invalid": "EDIT", "not_applicable": "n/a "}
+MARKS: dict[str, str] = {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.NOT_STARTED: "TODO", Outcome.ERROR: "ERR ",
+         Outcome.TIMEOUT: "TIME", Outcome.CRASHED: "DIED", Outcome.INVALID: "EDIT",
+         Outcome.NOT_APPLICABLE: "n/a "}
 LABELS = {
     "en": {"hint": "hint", "score": "Score", "passed": "passed", "of": "of", "tests": "tests",
            "all": "All tests passed. Well done!", "na": "not applicable to this target",
@@ -24,10 +25,10 @@ def _fmt(points: float) -> str:
 
 def _test_lines(t: TestResult, labels: dict[str, str]) -> list[str]:
     todo = f"  [{t.todo}]" if t.todo else ""
-    if t.outcome == "not_applicable":
+    if t.outcome == Outcome.NOT_APPLICABLE:
         return [f"  {MARKS[t.outcome]}  -    {t.description}  ({labels['na']})"]
     lines = [f"  {MARKS.get(t.outcome, '????')}  {_fmt(t.score)}/{_fmt(t.points)}  {t.description}{todo}"]
-    if t.outcome != "passed":
+    if t.outcome != Outcome.PASSED:
         for part in t.message.splitlines():
             lines += textwrap.wrap(part, 96, initial_indent=" " * 9, subsequent_indent=" " * 11) or [""]
         if t.hint:
@@ -48,7 +49,7 @@ def render(result: StepResult, lang: str = "en") -> str:
     for t in result.tests:
         lines += _test_lines(t, labels)
     applicable = result.applicable
-    passed = sum(t.outcome == "passed" for t in applicable)
+    passed = sum(t.outcome == Outcome.PASSED for t in applicable)
     lines.append("-" * min(len(head), 100))
     lines.append(f"{labels['score']}: {_fmt(result.score)}/{_fmt(result.max_score)}  ·  "
                  f"{passed} {labels['of']} {len(applicable)} {labels['tests']} {labels['passed']}  ·  "
