@@ -6,9 +6,10 @@ import textwrap
 
 from grader.results import Outcome, StepResult, TestResult
 
-MARKS: dict[str, str] = {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.NOT_STARTED: "TODO", Outcome.ERROR: "ERR ",
-         Outcome.TIMEOUT: "TIME", Outcome.CRASHED: "DIED", Outcome.INVALID: "EDIT",
-         Outcome.NOT_APPLICABLE: "n/a "}
+MARKS: dict[str, str] = {
+    Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.NOT_STARTED: "TODO", Outcome.ERROR: "ERR ",
+    Outcome.TIMEOUT: "TIME", Outcome.CRASHED: "DIED", Outcome.INVALID: "EDIT", Outcome.NOT_APPLICABLE: "n/a ",
+}
 LABELS = {
     "en": {"hint": "hint", "score": "Score", "passed": "passed", "of": "of", "tests": "tests",
            "all": "All tests passed. Well done!", "na": "not applicable to this target",
