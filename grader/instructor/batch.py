@@ -140,8 +140,11 @@ class _Progress:
             bar = "#" * int(20 * self.done / max(self.total, 1))
             line = (f"[{bar:<20}] {self.done}/{self.total}  {rate:.2f}/s  "
                     f"{left:.0f} s left  {clean_text(label)}")
-            print(("\r" + line[:110].ljust(110)) if self.tty else line, end="" if self.tty else "\n",
-                  file=sys.stderr, flush=True)
+            try:
+                print(("\r" + line[:110].ljust(110)) if self.tty else line, end="" if self.tty else "\n",
+                      file=sys.stderr, flush=True)
+            except (OSError, ValueError):  # stderr closed: the rows matter, not the progress line
+                pass
 
     def close(self) -> None:
         if self.tty and self.done:
@@ -288,7 +291,7 @@ def _wait_for(futures: list[Future[None]]) -> None:
     """After Ctrl-C: stop the jobs that are running (those not started were cancelled)."""
     running = [f for f in futures if not f.done()]
     if running:
-        print(f"\nbatch: interrupted; stopping {len(running)} running job(s)", file=sys.stderr, flush=True)
+        print(f"batch: interrupted; stopping {len(running)} running job(s)", file=sys.stderr, flush=True)
     while not all(f.done() for f in running):
         _end_children()
         time.sleep(0.1)
@@ -309,7 +312,9 @@ def run_batch(opts: BatchOptions) -> int:
         state = _Batch(opts, tmp, len(subs) * len(opts.steps))
         futures = [pool.submit(state.grade_submission, i, sub) for i, sub in enumerate(subs)]
         for future in as_completed(futures):
-            future.result()
+            fault = future.exception()  # None: a job turns its own failures into rows
+            if fault is not None:
+                print(f"batch: {reason(fault)}", file=sys.stderr)
     except KeyboardInterrupt:
         interrupted = True
     finally:
