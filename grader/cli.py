@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--allow-flagged", action="store_true", help=HELP_ALLOW)
     batch.add_argument("--lang", default="en", choices=LANGS, help=HELP_LANG)
     batch.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "none"),
-                       help="isolation of each test run: auto (bwrap when it works), bwrap or none")
+                       help="how each test run is isolated: auto (the default), bwrap or none")
     batch.add_argument("--force", action="store_true",
                        help="grade every step again, even the ones unchanged since the last run")
     show = sub.add_parser("show", help="instructors: write the full solution snapshot of step N to DEST")
