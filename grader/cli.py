@@ -100,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     batch.add_argument("--out", type=Path, default=Path("grades"), help="output folder (default: grades)")
     batch.add_argument("--timeout", type=float, default=10.0, help=HELP_TIMEOUT)
+    batch.add_argument("--run-timeout", type=float, default=600.0, help=HELP_RUN_TIMEOUT)
+    batch.add_argument("--memory", type=int, default=4096, metavar="MB", help=HELP_MEMORY)
+    batch.add_argument("--hidden", type=Path, metavar="DIR", help=HELP_HIDDEN)
+    batch.add_argument("--allow-flagged", action="store_true", help=HELP_ALLOW)
+    batch.add_argument("--lang", default="en", choices=LANGS, help=HELP_LANG)
+    batch.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "none"),
+                       help="how each test run is isolated: auto (the default), bwrap or none")
+    batch.add_argument("--force", action="store_true",
+                       help="grade every step again, even the ones unchanged since the last run")
     show = sub.add_parser("show", help="instructors: write the full solution snapshot of step N to DEST")
     show.add_argument("step", help="step number, 1-60")
     show.add_argument("dest", type=Path, help="a new (or empty) folder")
@@ -255,10 +264,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
     if not args.submissions.is_dir():
         raise UsageError(f"{args.submissions} is not a folder of submissions")
-    if args.timeout <= 0:
-        raise UsageError(f"--timeout must be positive (got {args.timeout})")
+    for name in ("timeout", "run_timeout", "memory"):
+        value = getattr(args, name)
+        if not 0 < value < float("inf"):  # also refuses nan
+            raise UsageError(f"--{name.replace('_', '-')} must be a positive number (got {value})")
+    if args.hidden is not None and not args.hidden.is_dir():
+        raise UsageError(f"--hidden {args.hidden} is not a folder")
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out} is not a folder")
+    if args.out.resolve().is_relative_to(args.submissions.resolve()):
+        raise UsageError(f"--out {args.out} is inside {args.submissions}: it would be graded as a student")
     options = batch.BatchOptions(args.submissions, steps, args.out, args.jobs or os.cpu_count() or 2,
-                                 test_timeout=args.timeout)
+                                 test_timeout=args.timeout, run_timeout=args.run_timeout,
+                                 memory_limit=args.memory * 2**20, lang=args.lang,
+                                 hidden=args.hidden.resolve() if args.hidden else None,
+                                 allow_flagged=args.allow_flagged, sandbox=args.sandbox, force=args.force)
     return batch.run_batch(options)
 
 

@@ -1,30 +1,48 @@
-"""Grade a whole class: every submission × every step, K at a time, resumable.
+"""Grade a whole class: every submission × every step, K submissions at a time, resumable.
 
-Outputs in OUT: gradebook.csv, students/<student>.json (also the resume record: each step
-keeps the content hash it was graded at), summary.html. Every file is written atomically.
-Tests always come from this repository, never from a submission.
+Outputs in OUT: gradebook.csv, students/<student>.json and summary.html, every file written
+atomically. A student's JSON is also the resume record: each step keeps the key it was
+graded with (a hash of the step folder's content, of the step's tests, hints and hidden
+tests, of the grader's own code and of the grading options), and a step whose key has not
+changed is not graded again unless --force. Tests always come from this repository, never
+from a submission.
+
+A batch never loses a row: whatever goes wrong with one submission (unpacking it, grading
+a step, writing its record) becomes that row's `error` with the reason, and the batch goes
+on. The gradebook and the summary are written whatever happens, after Ctrl-C too (the rows
+finished so far; the exit status is then 130), and the unpack folders are removed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader import catalog
 from grader.instructor import class_summary, gradebook, submissions
 from grader.instructor.gradebook import Row
 from grader.instructor.submissions import Submission
 from grader.report import course_json
-from grader.report.files import write_atomic
+from grader.report.files import clean_text, write_atomic
 from grader.results import StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target
+
+GRADER = Path(__file__).resolve().parent.parent
+REASON_LENGTH = 300
+INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
 
 
 @dataclass(frozen=True)
@@ -36,20 +54,73 @@ class BatchOptions:
     test_timeout: float = 10.0
     run_timeout: float = 600.0
     memory_limit: int = 4 * 2**30
+    lang: str = "en"
+    hidden: Path | None = None
+    allow_flagged: bool = False
+    sandbox: str = "auto"
+    force: bool = False  # grade every step again, changed or not
+
+    def run_options(self, step: int, folder: Path) -> RunOptions:
+        return RunOptions(Target("submission", step, folder), lang=self.lang, test_timeout=self.test_timeout,
+                          run_timeout=self.run_timeout, memory_limit=self.memory_limit,
+                          allow_flagged=self.allow_flagged, hidden=self.hidden, sandbox=self.sandbox)
+
+    def grading(self) -> dict[str, Any]:
+        """The options a grade depends on: part of every resume key."""
+        return {"test_timeout": self.test_timeout, "run_timeout": self.run_timeout,
+                "memory_limit": self.memory_limit, "lang": self.lang, "allow_flagged": self.allow_flagged,
+                "sandbox": self.sandbox}
 
 
-def _row(student: str, step: int, status: str, result: StepResult | None = None, problem: str = "") -> Row:
+def reason(exc: BaseException) -> str:
+    return one_line(f"{type(exc).__name__}: {exc}")
+
+
+def one_line(text: str) -> str:
+    text = " ".join(clean_text(text).split())
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
+
+
+def _row(sub: Submission, step: int, status: str, result: StepResult | None = None, problem: str = "") -> Row:
     """One gradebook row (and the per-step record of a student's JSON)."""
     if result is None:
-        return {"student": student, "step": step, "score": 0, "max_score": 0, "status": status,
-                "seconds": 0.0, "flags": problem}
+        return {"student": sub.student, "entry": sub.entry, "step": step, "score": 0, "max_score": 0,
+                "status": status, "seconds": 0.0, "flags": one_line(problem)}
     outcomes = {t.outcome for t in result.tests}
     flags = [name for name, outcome in (("timed-out", "timeout"), ("crashed", "crashed"),
                                         ("not-started", "not_started")) if outcome in outcomes]
     flags += ["tampered"] if result.flags else []
-    return {"student": student, "step": step, "score": result.score, "max_score": result.max_score,
-            "status": "error" if result.setup_error else status, "seconds": round(result.elapsed, 2),
-            "flags": " ".join(flags), "result": course_json.to_dict(result)}
+    flags += [one_line(result.setup_error.splitlines()[0])] if result.setup_error.strip() else []
+    return {"student": sub.student, "entry": sub.entry, "step": step, "score": result.score,
+            "max_score": result.max_score, "status": "error" if result.setup_error else status,
+            "seconds": round(result.elapsed, 2), "flags": " ".join(flags),
+            "result": course_json.to_dict(result)}
+
+
+def _hash_files(files: list[tuple[str, Path]]) -> str:
+    digest = hashlib.sha256()
+    for label, path in files:
+        digest.update(label.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
+    return digest.hexdigest()
+
+
+def grader_version() -> str:
+    """A hash of the grader's own code: a new grader grades everything again."""
+    files = sorted(p for p in GRADER.rglob("*.py") if "__pycache__" not in p.parts)
+    files.append(GRADER / "manifest.json")
+    return _hash_files([(p.relative_to(GRADER).as_posix(), p) for p in files])
+
+
+def step_inputs(step: int, hidden: Path | None) -> list[tuple[str, Path]]:
+    """What a step's grade depends on besides the submission: its tests, hints and hidden tests."""
+    files = [("tests", catalog.test_file(step)), ("hints", catalog.step_dir(step) / "hints.toml")]
+    if hidden is not None:
+        name = catalog.step_name(step)
+        found = list(submissions.walk(hidden / name)) if (hidden / name).is_dir() else []
+        files += sorted((f"hidden/{'/'.join(parts)}", p) for p, parts, entry in found if entry.is_file())
+        files += sorted((f"hidden/{p.name}", p) for p in hidden.glob(f"test_{name}*.py"))
+    return files
 
 
 class _Progress:
@@ -68,71 +139,204 @@ class _Progress:
             left = (self.total - self.done) / rate if rate else 0.0
             bar = "#" * int(20 * self.done / max(self.total, 1))
             line = (f"[{bar:<20}] {self.done}/{self.total}  {rate:.2f}/s  "
-                    f"{left:.0f} s left  {label}")
-            print(("\r" + line[:110].ljust(110)) if self.tty else line, end="" if self.tty else "\n",
-                  file=sys.stderr, flush=True)
+                    f"{left:.0f} s left  {clean_text(label)}")
+            try:
+                print(("\r" + line[:110].ljust(110)) if self.tty else line, end="" if self.tty else "\n",
+                      file=sys.stderr, flush=True)
+            except (OSError, ValueError):  # stderr closed: the rows matter, not the progress line
+                pass
 
     def close(self) -> None:
-        if self.tty:
+        if self.tty and self.done:
             print(file=sys.stderr)
 
 
-def _load_records(out: Path, student: str) -> dict[str, Row]:
-    path = out / "students" / f"{student}.json"
+class _Batch:
+    """One run: its rows so far, and the jobs that make them (one per submission)."""
+
+    def __init__(self, opts: BatchOptions, tmp: Path, total: int):
+        self.opts, self.tmp = opts, tmp
+        self.version = grader_version()
+        self.progress = _Progress(total)
+        self.lock = threading.Lock()  # rows, counts and students/*.json
+        self.stopping = threading.Event()  # set under lock: nothing is recorded after it
+        self.rows: dict[tuple[str, int], Row] = {}
+        self.counts: Counter[str] = Counter()
+        self.inputs: dict[int, str] = {}
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+
+    def key(self, step: int, content: str) -> str:
+        """The resume key of one step of one submission."""
+        with self.lock:
+            if step not in self.inputs:
+                self.inputs[step] = _hash_files(step_inputs(step, self.opts.hidden))
+            inputs = self.inputs[step]
+        text = json.dumps({"content": content, "inputs": inputs, "grader": self.version,
+                           "options": self.opts.grading()}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def grade_submission(self, index: int, sub: Submission) -> None:
+        """Unpack one submission, grade each step and record a row for each, whatever happens."""
+        if self.stopping.is_set():
+            return
+        into, done = self.tmp / str(index), set()
+        try:
+            status = "invalid"  # the submission's own problem (a bad archive, a cap)
+            try:
+                submissions.unpack(sub, into)
+            except Exception as exc:
+                sub.root, sub.problem, status = None, f"unpacking failed: {reason(exc)}", "error"
+            records = self._load(sub)
+            for step in self.opts.steps:
+                if self.stopping.is_set():
+                    return
+                try:
+                    row, how = self._grade_step(sub, step, records, status)
+                except Exception as exc:
+                    row, how = _row(sub, step, "error", problem=f"grading failed: {reason(exc)}"), "error"
+                self._record(sub, step, row, how, records)
+                done.add(step)
+        except Exception as exc:  # a fault of the batch itself: still a row for every step
+            for step in self.opts.steps:
+                if step not in done:
+                    self._record(sub, step, _row(sub, step, "error", problem=reason(exc)), "error", {})
+        finally:
+            shutil.rmtree(into, ignore_errors=True)
+
+    def _grade_step(self, sub: Submission, step: int, records: dict[str, Row],
+                    status: str) -> tuple[Row, str]:
+        """The row of one step, and how it was made: graded, unchanged (resumed) or a status."""
+        name = catalog.step_name(step)
+        if sub.root is None:
+            return _row(sub, step, status, problem=sub.problem), status
+        folder = sub.root / name
+        if not folder.is_dir():
+            return _row(sub, step, "missing", problem=f"no {name}/ folder"), "missing"
+        content = submissions.content_hash(folder)
+        key = self.key(step, content)
+        old = records.get(str(step))
+        if not self.opts.force and old and old.get("key") == key and old.get("status") == "graded":
+            return {**old, "student": sub.student, "entry": sub.entry}, "unchanged"
+        row = _row(sub, step, "graded", run_step(self.opts.run_options(step, folder)))
+        return {**row, "hash": content, "key": key}, row["status"]
+
+    def _record(self, sub: Submission, step: int, row: Row, how: str, records: dict[str, Row]) -> None:
+        """Keep a row and write the student's JSON; a row that cannot be written is an error row."""
+        with self.lock:
+            if self.stopping.is_set():
+                return  # after Ctrl-C: a run cut short is no result
+            records[str(step)] = row
+            try:
+                self._write_student(sub, records)
+            except Exception as exc:
+                row = {**row, "status": "error",
+                       "flags": one_line(f"writing students/{sub.student}.json failed: {reason(exc)}")}
+                row.pop("key", None)
+                records[str(step)] = row
+                how = "error"
+            self.rows[(sub.student, step)] = row
+            self.counts[how] += 1
+        score = f"{row['score']:g}/{row['max_score']:g}" if how in ("graded", "unchanged") else how
+        self.progress.step(f"{sub.student} step {step:02d}: {score}")
+
+    def _load(self, sub: Submission) -> dict[str, Row]:
+        """The student's records from an earlier run, if they are this entry's."""
+        try:
+            path = self.opts.out / "students" / f"{sub.student}.json"
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or not isinstance(data.get("steps"), dict):
+            return {}
+        if data.get("entry", sub.entry) != sub.entry:  # the id now belongs to another entry
+            return {}
+        steps: dict[str, Row] = data["steps"]
+        return steps
+
+    def _write_student(self, sub: Submission, steps: dict[str, Row]) -> None:
+        text = json.dumps({"student": sub.student, "entry": sub.entry, "steps": steps}, indent=1,
+                          ensure_ascii=False) + "\n"
+        # A message may hold a lone surrogate, which UTF-8 cannot encode.
+        write_atomic(self.opts.out / "students" / f"{sub.student}.json",
+                     text.encode("utf-8", "replace").decode("utf-8"))
+
+    def finished(self, subs: list[Submission]) -> list[Row]:
+        with self.lock:
+            return [self.rows[(s.student, step)] for s in subs for step in self.opts.steps
+                    if (s.student, step) in self.rows]
+
+
+def _end_children() -> None:
+    """Kill the process groups this process started: the test runs of the steps being graded
+    (the runner starts each in a session of its own). Linux only; elsewhere they run out."""
+    me = os.getpid()
     try:
-        return json.loads(path.read_text())["steps"]
-    except (OSError, ValueError, KeyError):
-        return {}
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            if int(fields[1]) == me and int(fields[2]) == pid:
+                os.killpg(pid, signal.SIGKILL)
+        except (OSError, IndexError, ValueError):
+            continue
+
+
+def _wait_for(futures: list[Future[None]]) -> None:
+    """After Ctrl-C: stop the jobs that are running (those not started were cancelled)."""
+    running = [f for f in futures if not f.done()]
+    if running:
+        print(f"batch: interrupted; stopping {len(running)} running job(s)", file=sys.stderr, flush=True)
+    while not all(f.done() for f in running):
+        _end_children()
+        time.sleep(0.1)
 
 
 def run_batch(opts: BatchOptions) -> int:
-    """Grade every submission; returns 0 (failures of students are rows, not errors)."""
+    """Grade every submission; returns 0 (failures of students are rows, not errors), or 130
+    after Ctrl-C, once the rows finished so far are written."""
     opts.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="batch-") as tmp:
+    tmp = Path(tempfile.mkdtemp(prefix="batch-"))
+    pool = ThreadPoolExecutor(max(opts.jobs, 1), thread_name_prefix="batch")
+    futures: list[Future[None]] = []
+    subs: list[Submission] | None = None
+    state: _Batch | None = None
+    interrupted = False
+    try:
         subs = submissions.discover(opts.submissions)
-        records: dict[str, dict[str, Row]] = {}
-        jobs = []
-        for i, sub in enumerate(subs):
-            submissions.unpack(sub, Path(tmp) / str(i))
-            records[sub.student] = _load_records(opts.out, sub.student)
-            for step in opts.steps:
-                jobs.append((sub, step))
-        progress = _Progress(len(jobs))
-        lock = threading.Lock()
-
-        def grade_one(sub: Submission, step: int) -> tuple[Submission, int, str | None, Row]:
-            key, name = str(step), catalog.step_name(step)
-            if sub.root is None:  # unpack() set a problem instead
-                return sub, step, None, _row(sub.student, step, "invalid", problem=sub.problem)
-            folder = sub.root / name
-            digest = submissions.content_hash(folder)
-            old = records[sub.student].get(key)
-            if old and old.get("hash") == digest and old.get("graded_with") == opts.test_timeout:
-                return sub, step, digest, old  # unchanged since the last run
-            if not folder.is_dir():
-                return sub, step, digest, _row(sub.student, step, "missing", problem=f"no {name}/ folder")
-            options = RunOptions(Target("submission", step, folder), test_timeout=opts.test_timeout,
-                                 run_timeout=opts.run_timeout, memory_limit=opts.memory_limit)
-            return sub, step, digest, _row(sub.student, step, "graded", run_step(options))
-
-        with ThreadPoolExecutor(opts.jobs) as pool:
-            for future in as_completed([pool.submit(grade_one, s, n) for s, n in jobs]):
-                sub, step, digest, row = future.result()
-                row = {**row, "hash": digest, "graded_with": opts.test_timeout}
-                with lock:
-                    records[sub.student][str(step)] = row
-                    _write_student(opts.out, sub.student, records[sub.student])
-                progress.step(f"{sub.student} step {step:02d}: {row['score']:g}/{row['max_score']:g}")
-        progress.close()
-    rows = [records[student][str(step)] for student in records for step in opts.steps
-            if str(step) in records[student]]
-    gradebook.write(rows, opts.out / "gradebook.csv")
-    class_summary.write(rows, opts.steps, opts.out / "summary.html")
-    print(f"batch: {len(subs)} submission(s) x {len(opts.steps)} step(s) -> {opts.out}/gradebook.csv, "
-          f"summary.html, students/", file=sys.stderr)
-    return 0
-
-
-def _write_student(out: Path, student: str, steps: dict[str, Row]) -> None:
-    write_atomic(out / "students" / f"{student}.json",
-                 json.dumps({"student": student, "steps": steps}, indent=1, ensure_ascii=False) + "\n")
+        state = _Batch(opts, tmp, len(subs) * len(opts.steps))
+        futures = [pool.submit(state.grade_submission, i, sub) for i, sub in enumerate(subs)]
+        for future in as_completed(futures):
+            fault = future.exception()  # None: a job turns its own failures into rows
+            if fault is not None:
+                print(f"batch: {reason(fault)}", file=sys.stderr)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if state is not None:
+            state.stop()
+        pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            if state is not None and subs is not None:
+                state.progress.close()
+                rows = state.finished(subs)
+                gradebook.write(rows, opts.out / "gradebook.csv")
+                class_summary.write(rows, opts.steps, opts.out / "summary.html")
+        finally:
+            if interrupted:
+                _wait_for(futures)
+            pool.shutdown(wait=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+    if state is None or subs is None:  # Ctrl-C before the first job
+        return INTERRUPTED
+    done = sum(state.counts.values())
+    counts = ", ".join(f"{n} {how}" for how, n in sorted(state.counts.items())) or "nothing to grade"
+    verb = f"interrupted after {done} of {len(subs) * len(opts.steps)} rows" if interrupted else "done"
+    print(f"batch: {len(subs)} submission(s) x {len(opts.steps)} step(s), {verb} ({counts}) -> "
+          f"{opts.out}/gradebook.csv, summary.html, students/", file=sys.stderr)
+    return INTERRUPTED if interrupted else 0

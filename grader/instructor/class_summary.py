@@ -1,4 +1,7 @@
-"""summary.html: where the class struggles. One self-contained page, no external assets."""
+"""summary.html: where the class struggles. One self-contained page, no external assets.
+
+Text that may come from a submission (ids, entry names, reasons) is shown without control
+characters, and escaped."""
 
 from __future__ import annotations
 
@@ -8,11 +11,15 @@ from pathlib import Path
 
 from grader import catalog
 from grader.instructor.gradebook import Row
-from grader.report.files import write_atomic
+from grader.report.files import clean_text, write_atomic
 
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em}
 table{border-collapse:collapse;margin:1em 0}td,th{padding:.2em .6em;border-bottom:1px solid #ddd}
 .bar{display:inline-block;height:.8em;background:#4a7}.low{background:#c54}"""
+
+
+def _text(value: object) -> str:
+    return html.escape(clean_text(str(value)))
 
 
 def _bar(fraction: float) -> str:
@@ -48,10 +55,10 @@ def render(rows: list[Row], steps: list[int]) -> str:
     head = "".join(f"<th>{10 * i}%</th>" for i in range(11))
     dist = "".join(_distribution(rows, step) for step in steps)
     rates = "".join(
-        f"<tr><td>{step:02d}</td><td>{html.escape(name)}</td><td>{_bar(rate)}</td><td>{n}</td></tr>"
+        f"<tr><td>{step:02d}</td><td>{_text(name)}</td><td>{_bar(rate)}</td><td>{n}</td></tr>"
         for rate, step, name, n in _test_rates(rows))
-    problems = "".join(f"<tr><td>{html.escape(r['student'])}</td><td>{int(r['step']):02d}</td>"
-                       f"<td>{html.escape(r['status'])}</td><td>{html.escape(str(r['flags']))}</td></tr>"
+    problems = "".join(f"<tr><td>{_text(r['student'])}</td><td>{_text(r.get('entry', ''))}</td>"
+                       f"<td>{int(r['step']):02d}</td><td>{_text(r['status'])}</td><td>{_text(r['flags'])}</td></tr>"
                        for r in rows if r["status"] != "graded" or r["flags"])
     return (f"<!doctype html><meta charset='utf-8'><title>Class summary</title><style>{STYLE}</style>"
             f"<h1>Class summary</h1><p>{len(students)} students, steps "
@@ -59,7 +66,7 @@ def render(rows: list[Row], steps: list[int]) -> str:
             f"<h2>Score distribution per step</h2><table><tr><th>step</th>{head}</tr>{dist}</table>"
             f"<h2>Tests, worst pass rate first</h2><table><tr><th>step</th><th>test</th>"
             f"<th>passed</th><th>graded</th></tr>{rates}</table>"
-            f"<h2>Submissions that need a look</h2><table><tr><th>student</th><th>step</th>"
+            f"<h2>Submissions that need a look</h2><table><tr><th>student</th><th>entry</th><th>step</th>"
             f"<th>status</th><th>flags</th></tr>{problems}</table>")
 
 

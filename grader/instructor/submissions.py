@@ -1,22 +1,37 @@
 """Class submissions: find one entry per student and unpack archives safely.
 
 An entry is a folder laid out like a student's `steps/` (step01/, step02/, …) or a
-.zip / .tar.gz of one. Archives are checked before anything is written: no absolute
-paths, no `..`, no links, names in UTF-8, and a cap on the unpacked size. A bad entry
-gets a reason; it never stops the others.
+.zip / .tar.gz of one, possibly inside one enclosing folder. `__MACOSX/`, dotfiles and
+dot-folders (`.git`, `.venv`, …) and `__pycache__/` are ignored: never unpacked, counted
+or hashed. Everything is checked before anything is written: no absolute paths, no `..`,
+no links (in a folder: none that point outside it), names in UTF-8, at most MAX_ENTRIES
+entries kept, MAX_DEPTH folders deep and MAX_UNPACKED bytes; an archive holds at most
+MAX_MEMBERS members and MAX_ARCHIVE_BYTES in all. A bad entry gets a reason; it never stops the others. Every
+walk is a loop, never a recursion, so no tree is too deep to be refused properly.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import tarfile
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-MAX_UNPACKED = 50 * 2**20  # bytes per submission
+MAX_UNPACKED = 50 * 2**20  # bytes kept per submission
+MAX_ENTRIES = 2000  # files and folders kept per submission
+MAX_DEPTH = 16  # path components of a kept entry, the enclosing folders included
+MAX_MEMBERS = 20_000  # members of an archive, ignored ones included: checked before anything else
+MAX_ARCHIVE_BYTES = 2**30  # what all members of an archive declare, ignored ones included
 ARCHIVES = (".zip", ".tar.gz", ".tgz")
+IGNORED = frozenset({"__MACOSX", "__pycache__"})  # besides every name that starts with a dot
+ID_LENGTH = 100
+PROBLEMS = (ValueError, OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError)
 
 
 @dataclass
@@ -25,6 +40,12 @@ class Submission:
     source: Path
     root: Path | None = None  # folder holding stepNN/ after unpacking
     problem: str = ""  # why it cannot be graded
+    entry: str = ""  # the entry's name as it is in the submissions folder
+
+
+def ignored(name: str) -> bool:
+    """Entries that are never part of a submission: macOS metadata, dotfiles, caches."""
+    return name.startswith(".") or name in IGNORED
 
 
 def _name(path: Path) -> str:
@@ -34,43 +55,91 @@ def _name(path: Path) -> str:
     return path.name
 
 
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
+def _clean_id(name: str) -> str:
+    """An id usable as a file name and on a terminal: unprintable characters become _."""
+    text = "".join(ch if ch.isprintable() and ch != "\ufffd" else "_" for ch in display_name(name))
+    return text.strip()[:ID_LENGTH] or "student"
+
+
 def discover(folder: Path) -> list[Submission]:
-    """One Submission per entry of folder, in name order, with unique student ids."""
+    """One Submission per entry of folder, in name order, with unique student ids.
+
+    An entry's id is its name (without the archive suffix) when it is the first, in name
+    order, to claim that name; a later one gets the first `name-N` (N = 2, 3, …) that no entry
+    claims and no entry got, compared without case. So kim/, kim-2/ and kim.zip are kim,
+    kim-2 and kim-3, in every run over the same entries.
+    """
+    paths = sorted((p for p in folder.iterdir() if not ignored(p.name)), key=lambda p: p.name)
+    bases = [_clean_id(_name(p)) for p in paths]
+    claimed = {base.casefold() for base in bases}
+    given: set[str] = set()
     entries: list[Submission] = []
-    seen: dict[str, int] = {}
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith("."):
-            continue
-        base = _name(path)
-        seen[base] = seen.get(base, 0) + 1
-        student = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        entries.append(Submission(student, path))
+    for path, base in zip(paths, bases, strict=True):
+        student, n = base, 1
+        while student.casefold() in given or (n > 1 and student.casefold() in claimed):
+            n += 1
+            student = f"{base}-{n}"
+        given.add(student.casefold())
+        entries.append(Submission(student, path, entry=display_name(path.name)))
     return entries
 
 
-def _check_member(name: str, is_link: bool, size: int, total: int) -> str:
+def _short(name: str) -> str:
+    name = display_name(name)
+    return name if len(name) <= 80 else f"{name[:40]}…{name[-30:]}"
+
+
+class _Budget:
+    """Counts what a submission keeps and refuses it once it passes a cap."""
+
+    def __init__(self) -> None:
+        self.entries, self.bytes = 0, 0
+
+    def keep(self, parts: tuple[str, ...], size: int, name: str) -> None:
+        if len(parts) > MAX_DEPTH:
+            raise ValueError(f"the submission is nested more than {MAX_DEPTH} folders deep: {_short(name)}")
+        self.entries += 1
+        if self.entries > MAX_ENTRIES:
+            raise ValueError(f"the submission holds more than {MAX_ENTRIES} files and folders "
+                             f"(not counting __MACOSX/, dotfiles and __pycache__/)")
+        self.bytes += size
+        if self.bytes > MAX_UNPACKED:
+            raise ValueError(f"the submission unpacks to more than {MAX_UNPACKED // 2**20} MB")
+
+
+def _check_name(name: str) -> tuple[str, ...]:
+    """The parts of an archive member's name, or ValueError when the name is unsafe."""
     path = PurePosixPath(name)
-    if path.is_absolute() or re.match(r"^[A-Za-z]:", name):
-        return f"the archive holds an absolute path: {name}"
-    if ".." in path.parts:
-        return f"the archive holds a path that climbs out with '..': {name}"
-    if is_link:
-        return f"the archive holds a link, which is not accepted: {name}"
-    if total + size > MAX_UNPACKED:
-        return f"the archive unpacks to more than {MAX_UNPACKED // 2**20} MB"
-    return ""
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", name) or name.startswith("\\"):
+        raise ValueError(f"the archive holds an absolute path: {_short(name)}")
+    if ".." in path.parts or ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        raise ValueError(f"the archive holds a path that climbs out with '..': {_short(name)}")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"the archive holds a name that is not UTF-8: {_short(name)}") from None
+    return path.parts
+
+
+def _kept(parts: tuple[str, ...]) -> bool:
+    return bool(parts) and not any(ignored(part) for part in parts)
 
 
 def unpack(sub: Submission, into: Path) -> None:
-    """Set sub.root (unpacking an archive into `into`) or sub.problem."""
+    """Set sub.root (unpacking an archive into `into`) or sub.problem.
+
+    A submission's own problems (a bad archive, a cap) set sub.problem; anything else raises.
+    """
     src = sub.source
     try:
         if src.is_dir():
+            _check_folder(src)
             sub.root = _steps_root(src)
-            outside = [p for p in src.rglob("*") if p.is_symlink()
-                       and not p.resolve().is_relative_to(src.resolve())]
-            if outside:
-                sub.root, sub.problem = None, f"a link points outside the submission: {outside[0].name}"
         elif src.name.endswith(".zip"):
             _unzip(src, into)
             sub.root = _steps_root(into)
@@ -78,52 +147,121 @@ def unpack(sub: Submission, into: Path) -> None:
             _untar(src, into)
             sub.root = _steps_root(into)
         else:
-            sub.problem = f"{src.name} is neither a folder nor a .zip/.tar.gz archive"
-    except (ValueError, OSError, zipfile.BadZipFile, tarfile.TarError, UnicodeError) as exc:
+            sub.problem = f"{_short(src.name)} is neither a folder nor a .zip/.tar.gz archive"
+    except PROBLEMS as exc:
         sub.root, sub.problem = None, str(exc) or type(exc).__name__
+
+
+def walk(folder: Path) -> Iterator[tuple[Path, tuple[str, ...], os.DirEntry[str]]]:
+    """Every entry under folder that is kept (see ignored), folders before their contents,
+    without following links: (path, parts relative to folder, its DirEntry). A loop, not a
+    recursion; the caller stops it when it has seen enough."""
+    stack: list[tuple[Path, tuple[str, ...]]] = [(folder, ())]
+    while stack:
+        current, prefix = stack.pop()
+        with os.scandir(current) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
+            if ignored(entry.name):
+                continue
+            path, parts = current / entry.name, (*prefix, entry.name)
+            yield path, parts, entry
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((path, parts))
+
+
+def _check_folder(src: Path) -> None:
+    """The caps and checks of an archive, for a folder graded where it is (links may stay
+    inside it)."""
+    top, budget = src.resolve(), _Budget()
+    for path, parts, entry in walk(src):
+        name = "/".join(parts)
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"the submission holds a name that is not UTF-8: {_short(name)}") from None
+        info = entry.stat(follow_symlinks=False)
+        if entry.is_symlink():
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # a loop of links
+                raise ValueError(f"a link cannot be followed: {_short(name)}") from None
+            if not target.is_relative_to(top):
+                raise ValueError(f"a link points outside the submission: {_short(name)}")
+        elif not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            raise ValueError(f"the submission holds a special file (a pipe or a device): {_short(name)}")
+        budget.keep(parts, info.st_size if stat.S_ISREG(info.st_mode) else 0, name)
 
 
 def _unzip(src: Path, into: Path) -> None:
     with zipfile.ZipFile(src) as zf:
-        total = 0
-        for info in zf.infolist():
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise ValueError(f"the archive holds more than {MAX_MEMBERS} members")
+        if sum(info.file_size for info in infos) > MAX_ARCHIVE_BYTES:
+            raise ValueError(f"the archive holds more than {MAX_ARCHIVE_BYTES // 2**20} MB in all")
+        keep, budget = [], _Budget()
+        for info in infos:
             if not info.flag_bits & 0x800:  # names not flagged UTF-8 must still decode as UTF-8
-                info.filename.encode("cp437").decode("utf-8")
-            is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-            problem = _check_member(info.filename, is_link, info.file_size, total)
-            if problem:
-                raise ValueError(problem)
-            total += info.file_size
-        zf.extractall(into)
+                try:
+                    info.filename = info.filename.encode("cp437").decode("utf-8")
+                except UnicodeError:
+                    raise ValueError(f"the archive holds a name that is not UTF-8: "
+                                     f"{_short(info.filename)}") from None
+            parts = _check_name(info.filename)
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise ValueError(f"the archive holds a link, which is not accepted: {_short(info.filename)}")
+            if _kept(parts):
+                budget.keep(parts, info.file_size, info.filename)
+                keep.append(info)
+        into.mkdir(parents=True, exist_ok=True)
+        for info in keep:
+            zf.extract(info, into)
 
 
 def _untar(src: Path, into: Path) -> None:
     with tarfile.open(src, "r:gz") as tf:
-        total, members = 0, tf.getmembers()
-        for m in members:
-            m.name.encode("utf-8")
-            problem = _check_member(m.name, m.issym() or m.islnk() or m.isdev(), m.size, total)
-            if problem:
-                raise ValueError(problem)
-            total += m.size
-        tf.extractall(into, members=members, filter="data")
+        keep, budget, raw = [], _Budget(), 0
+        for count, m in enumerate(tf, 1):  # member by member: a huge archive is refused early
+            raw += m.size
+            if count > MAX_MEMBERS:
+                raise ValueError(f"the archive holds more than {MAX_MEMBERS} members")
+            if raw > MAX_ARCHIVE_BYTES:
+                raise ValueError(f"the archive holds more than {MAX_ARCHIVE_BYTES // 2**20} MB in all")
+            parts = _check_name(m.name)
+            if m.issym() or m.islnk():
+                raise ValueError(f"the archive holds a link, which is not accepted: {_short(m.name)}")
+            if not (m.isfile() or m.isdir()):
+                raise ValueError(f"the archive holds a special file (a pipe or a device): {_short(m.name)}")
+            if _kept(parts):
+                budget.keep(parts, m.size, m.name)
+                keep.append(m)
+        into.mkdir(parents=True, exist_ok=True)
+        tf.extractall(into, members=keep, filter="data")
 
 
 def _steps_root(folder: Path) -> Path:
-    """The folder holding stepNN/: the folder itself, a steps/ inside, or its single subfolder."""
-    for candidate in (folder, folder / "steps"):
-        if any(candidate.glob("step[0-9][0-9]")):
-            return candidate
-    subs = [p for p in folder.iterdir() if p.is_dir()]
-    if len(subs) == 1:
-        return _steps_root(subs[0])
+    """The folder holding stepNN/: the folder itself, a steps/ inside, or (looked through,
+    however many times) its single subfolder."""
+    current = folder
+    for _ in range(MAX_DEPTH + 1):
+        for candidate in (current, current / "steps"):
+            if any(p.is_dir() for p in candidate.glob("step[0-9][0-9]")):
+                return candidate
+        subs = [p for p in current.iterdir() if not ignored(p.name) and p.is_dir()]
+        if len(subs) != 1:
+            break
+        current = subs[0]
     raise ValueError("no stepNN/ folder found (a submission is laid out like steps/)")
 
 
 def content_hash(step_dir: Path) -> str:
-    """A hash of every file of one step folder: unchanged submissions are not graded again."""
+    """A hash of every kept file of one step folder: unchanged submissions are not graded again."""
     digest = hashlib.sha256()
     if step_dir.is_dir():
-        for path in sorted(p for p in step_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(step_dir)).encode() + b"\0" + path.read_bytes())
+        for path, parts, entry in sorted(walk(step_dir), key=lambda item: item[1]):
+            if entry.is_file():  # a regular file, or a link to one inside the submission
+                digest.update("/".join(parts).encode("utf-8", "surrogateescape") + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

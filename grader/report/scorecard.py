@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from grader.report.files import clean_text
 from grader.results import Outcome, StepResult, TestResult
 
 MARKS: dict[str, str] = {
@@ -25,15 +26,17 @@ def _fmt(points: float) -> str:
 
 
 def _test_lines(t: TestResult, labels: dict[str, str]) -> list[str]:
-    todo = f"  [{t.todo}]" if t.todo else ""
+    # Messages and names may come from a submission: no control characters reach the terminal.
+    todo = f"  [{clean_text(t.todo)}]" if t.todo else ""
+    description = clean_text(t.description)
     if t.outcome == Outcome.NOT_APPLICABLE:
-        return [f"  {MARKS[t.outcome]}  -    {t.description}  ({labels['na']})"]
-    lines = [f"  {MARKS.get(t.outcome, '????')}  {_fmt(t.score)}/{_fmt(t.points)}  {t.description}{todo}"]
+        return [f"  {MARKS[t.outcome]}  -    {description}  ({labels['na']})"]
+    lines = [f"  {MARKS.get(t.outcome, '????')}  {_fmt(t.score)}/{_fmt(t.points)}  {description}{todo}"]
     if t.outcome != Outcome.PASSED:
-        for part in t.message.splitlines():
+        for part in clean_text(t.message, lines=True).splitlines():
             lines += textwrap.wrap(part, 96, initial_indent=" " * 9, subsequent_indent=" " * 11) or [""]
         if t.hint:
-            lines += textwrap.wrap(f"{labels['hint']}: {t.hint}", 96, initial_indent="         ",
+            lines += textwrap.wrap(f"{labels['hint']}: {clean_text(t.hint)}", 96, initial_indent="         ",
                                    subsequent_indent="           ")
     return lines
 
@@ -41,12 +44,12 @@ def _test_lines(t: TestResult, labels: dict[str, str]) -> list[str]:
 def render(result: StepResult, lang: str = "en") -> str:
     """The scorecard of one step as text."""
     labels = LABELS.get(lang, LABELS["en"])
-    head = f"Step {result.step:02d} · {result.title} · target: {result.target}"
+    head = f"Step {result.step:02d} · {clean_text(result.title)} · target: {clean_text(result.target)}"
     lines = [head, "-" * min(len(head), 100)]
     if result.setup_error:
-        lines += ["  " + ln for ln in result.setup_error.splitlines()]
+        lines += ["  " + ln for ln in clean_text(result.setup_error, lines=True).splitlines()]
         return "\n".join(lines)
-    lines += [f"  ! {flag}" for flag in result.flags]
+    lines += [f"  ! {clean_text(flag)}" for flag in result.flags]
     for t in result.tests:
         lines += _test_lines(t, labels)
     applicable = result.applicable

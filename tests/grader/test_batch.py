@@ -28,6 +28,7 @@ def test_ten_submissions_get_a_row_each(tmp_path):
     assert "crashed" in by_kind["student004"]["flags"]
     assert by_kind["student006"]["status"] == "invalid" and ".." in by_kind["student006"]["flags"]
     assert by_kind["student007.txt"]["status"] == "invalid"
+    assert by_kind["student005"]["entry"] == "student005.zip"
     assert float(by_kind["student005"]["score"]) == float(by_kind["student005"]["max_score"]) > 0
     assert not (tmp_path / "outside.py").exists() and not (root / "outside.py").exists()
     html = (out / "summary.html").read_text()
@@ -64,3 +65,6 @@ def test_same_name_twice_gets_two_ids(tmp_path):
     (tmp_path / "kim").mkdir()
     (tmp_path / "kim.zip").write_bytes(b"")
     assert [s.student for s in submissions.discover(tmp_path)] == ["kim", "kim-2"]
+    (tmp_path / "kim-2").mkdir()  # a name taken by an entry is never given to another
+    assert [(s.entry, s.student) for s in submissions.discover(tmp_path)] == [
+        ("kim", "kim"), ("kim-2", "kim-2"), ("kim.zip", "kim-3")]
