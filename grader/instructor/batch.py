@@ -36,7 +36,7 @@ from grader.instructor.gradebook import Row
 from grader.instructor.submissions import Submission
 from grader.report import course_json
 from grader.report.files import clean_text, write_atomic
-from grader.results import StepResult
+from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target
 
@@ -87,8 +87,8 @@ def _row(sub: Submission, step: int, status: str, result: StepResult | None = No
         return {"student": sub.student, "entry": sub.entry, "step": step, "score": 0, "max_score": 0,
                 "status": status, "seconds": 0.0, "flags": one_line(problem)}
     outcomes = {t.outcome for t in result.tests}
-    flags = [name for name, outcome in (("timed-out", "timeout"), ("crashed", "crashed"),
-                                        ("not-started", "not_started")) if outcome in outcomes]
+    flags = [name for name, outcome in (("timed-out", Outcome.TIMEOUT), ("crashed", Outcome.CRASHED),
+                                        ("not-started", Outcome.NOT_STARTED)) if outcome in outcomes]
     flags += ["tampered"] if result.flags else []
     flags += [one_line(result.setup_error.splitlines()[0])] if result.setup_error.strip() else []
     return {"student": sub.student, "entry": sub.entry, "step": step, "score": result.score,

@@ -12,6 +12,7 @@ from pathlib import Path
 from grader import catalog
 from grader.instructor.gradebook import Row
 from grader.report.files import clean_text, write_atomic
+from grader.results import Outcome
 
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em}
 table{border-collapse:collapse;margin:1em 0}td,th{padding:.2em .6em;border-bottom:1px solid #ddd}
@@ -42,11 +43,11 @@ def _test_rates(rows: list[Row]) -> list[tuple[float, int, str, int]]:
     seen: defaultdict[tuple[int, str], int] = defaultdict(int)
     for r in rows:
         for t in r.get("result", {}).get("tests", []):
-            if t["outcome"] == "not_applicable":
+            if t["outcome"] == Outcome.NOT_APPLICABLE:
                 continue
             key = (int(r["step"]), t["name"])
             seen[key] += 1
-            passed[key] += t["outcome"] == "passed"
+            passed[key] += t["outcome"] == Outcome.PASSED
     return sorted((passed[k] / seen[k], k[0], k[1], seen[k]) for k in seen)
 
 
