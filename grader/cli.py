@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import catalog
+from grader import catalog, i18n
 from grader.hints import LANGS
 
 if TYPE_CHECKING:
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 HELP_TARGET = ("code to grade: student (steps/stepNN, the default), solution, reference, "
                "skeleton, or a folder laid out like steps/stepNN")
 HELP_JSON = "also write the results as JSON (Gradescope's results.json shape) to FILE"
-HELP_LANG = "language of hints and labels: en or ko"
+HELP_LANG = "language of the scorecard, hints and messages: en or ko (default: from the locale)"
+HELP_LEVEL = ("show every failing TODO's hint at this level: 1 a nudge, 2 the approach, 3 the detail "
+              "(default: each TODO's own ladder, which climbs with your failing grades)")
 HELP_TIMEOUT = "seconds one test may run before it is stopped (default: 10)"
 HELP_RUN_TIMEOUT = "seconds the whole run may take (default: 600)"
 HELP_MEMORY = "megabytes of memory the tests may use (default: 4096)"
@@ -74,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--gradescope", type=Path, metavar="FILE", help=HELP_GRADESCOPE)
     grade.add_argument("--junit", type=Path, metavar="FILE", help=HELP_JUNIT)
     grade.add_argument("--hidden", type=Path, metavar="DIR", help=HELP_HIDDEN)
-    grade.add_argument("--lang", default="en", choices=LANGS, help=HELP_LANG)
+    grade.add_argument("--lang", default=None, choices=LANGS, help=HELP_LANG)
+    grade.add_argument("--hint-level", type=int, default=None, choices=(1, 2, 3), help=HELP_LEVEL)
     grade.add_argument("--timeout", type=float, default=10.0, help=HELP_TIMEOUT)
     grade.add_argument("--run-timeout", type=float, default=600.0, help=HELP_RUN_TIMEOUT)
     grade.add_argument("--memory", type=int, default=4096, metavar="MB", help=HELP_MEMORY)
@@ -128,6 +131,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from grader.report import course_json, gradescope, junit, scorecard
 
     step = parse_step(args.step)
+    args.lang = args.lang or i18n.default_lang()
     try:
         target = targets.resolve(args.target, step)
     except targets.TargetError as exc:
@@ -140,7 +144,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     _check_sandbox(args.sandbox)
     options = runner.RunOptions(target, args.lang, args.timeout, args.run_timeout,
                                 memory_limit=args.memory * 2**20, allow_flagged=args.allow_flagged,
-                                hidden=args.hidden.resolve() if args.hidden else None, sandbox=args.sandbox)
+                                hidden=args.hidden.resolve() if args.hidden else None, sandbox=args.sandbox,
+                                hint_level=args.hint_level)
     if args.watch:
         from grader import watch
 

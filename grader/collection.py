@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def collect(rootdir: Path, files: list[Path], step: int) -> list[TestInfo]:
     tests = _run_collection(rootdir, files, step)
     try:
         CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps([asdict(t) for t in tests]))
         os.replace(tmp, cached)
     except OSError:

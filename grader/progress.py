@@ -23,7 +23,9 @@ def record(result: StepResult, store: Path = STORE) -> None:
     line = json.dumps({"step": result.step, "target": result.target, "score": result.score,
                        "max_score": result.max_score, "passed": result.all_passed,
                        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
-                       "tests": {t.name: t.outcome for t in result.tests}}) + "\n"
+                       "tests": {t.name: t.outcome for t in result.tests},
+                       "todos": {f.todo: {"state": f.state, "hash": f.block_hash}
+                                 for f in result.todos}}) + "\n"
     fd = os.open(store, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line.encode())
@@ -74,3 +76,48 @@ def changes(before: dict | None, after: StepResult) -> list[str]:
         if was != t.outcome:
             out.append(f"{t.name}: {was or 'new'} -> {t.outcome}")
     return out
+
+
+def ladder_levels(step: int, states: dict[str, tuple[str, str]], store: Path = STORE) -> dict[str, int]:
+    """The hint level of each failing TODO, from this student's earlier grades of the step.
+
+    states: todo → (state, hash of its block now). A failing grade counts only when the block
+    changed since the last counted one (saves under --watch that leave it alone do not climb);
+    the level is the count of consecutive counted failing grades, 1 to 3; a pass starts over.
+    """
+    streak: dict[str, int] = {}
+    last: dict[str, str] = {}
+
+    def advance(todo: str, state: str, block: str) -> None:
+        if state == "failing" and block != last.get(todo):
+            streak[todo], last[todo] = streak.get(todo, 0) + 1, block
+        elif state == "passed":
+            streak.pop(todo, None)
+            last.pop(todo, None)
+
+    for run in _runs(store, step):
+        for todo, rec in (run.get("todos") or {}).items():
+            if isinstance(rec, dict):
+                advance(todo, str(rec.get("state")), str(rec.get("hash")))
+        for todo in set(last) - set(run.get("todos") or {}):
+            advance(todo, "passed", "")  # a TODO no longer listed is done
+    levels = {}
+    for todo, (state, block) in states.items():
+        if state == "failing":
+            advance(todo, state, block)
+            levels[todo] = min(3, max(1, streak.get(todo, 1)))
+    return levels
+
+
+def _runs(store: Path, step: int) -> list[dict]:
+    runs = []
+    if store.exists():
+        for line in store.read_text(errors="replace").splitlines():
+            try:
+                run = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(run, dict) and run.get("target") == "student" and run.get("step") == step:
+                runs.append(run)
+    return runs
+

@@ -59,6 +59,19 @@ class TestResult:
 
 
 @dataclass
+class TodoFeedback:
+    """What the scorecard says of one TODO that is not done: its hint at a level, or for a TODO
+    not started, where to write it and what to read."""
+
+    todo: str
+    state: str  # failing | not_started
+    level: int  # 1 nudge, 2 approach, 3 detail (0: not started, no hint)
+    text: str
+    tests: list[str] = field(default_factory=list)  # its tests that did not pass
+    block_hash: str = ""  # the TODO's block as graded, so the ladder climbs only on a change
+
+
+@dataclass
 class StepResult:
     step: int
     title: str
@@ -69,6 +82,8 @@ class StepResult:
     setup_error: str = ""
     flags: list[str] = field(default_factory=list)  # edited tests, touches of the test machinery
     notes: list[str] = field(default_factory=list)  # how it was graded, e.g. the sandbox's fallback
+    todos: list[TodoFeedback] = field(default_factory=list)  # one entry per TODO that is not done
+    lang: str = "en"
 
     @property
     def applicable(self) -> list[TestResult]:

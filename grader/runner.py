@@ -7,7 +7,7 @@ A run, in nox's workflow style, each step a small function:
 3. children (grader.spawn), restarted without the finished tests after a crash or a timeout;
    each one's events drive a pure state machine (grader.session);
 4. after the run: the copies must hash as before; flags make the run score 0 unless
-   --allow-flagged; hints are added from the instructor's hints.toml.
+   --allow-flagged; grader.feedback adds each unfinished TODO's hint, in the run's language.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog, guard, hints, markers, sandbox, targets
+from grader import catalog, feedback, guard, markers, sandbox, targets
 from grader.collection import CollectionError, TestInfo, collect
 from grader.results import Outcome, StepResult
 from grader.session import Limits, Session
@@ -44,6 +44,7 @@ class RunOptions:
     allow_flagged: bool = False  # score code that touches the test machinery anyway
     hidden: Path | None = None  # instructor's extra tests: DIR/stepNN/test_*.py or DIR/test_stepNN*.py
     sandbox: str = "auto"  # auto | bwrap | none (grader.sandbox)
+    hint_level: int | None = None  # 1-3 for every TODO; None: the student's ladder (local runs), else 1
 
 
 @dataclass
@@ -79,9 +80,9 @@ def run_step(opts: RunOptions) -> StepResult:
         else:
             _grade(opts, ws, infos, result, started)
             _check_after(ws, result)
-    _apply_guards(opts, result)
+        _apply_guards(opts, result)
+        feedback.add(result, opts.target.kind, ws.code, opts.hint_level, opts.lang)
     result.elapsed = time.monotonic() - started
-    _add_hints(result, opts.lang)
     return result
 
 
@@ -264,10 +265,3 @@ def _apply_guards(opts: RunOptions, result: StepResult) -> None:
     for t in result.tests:
         if t.outcome != Outcome.NOT_APPLICABLE:
             t.outcome, t.message = Outcome.INVALID, reason
-
-
-def _add_hints(result: StepResult, lang: str) -> None:
-    table = hints.load_hints(catalog.step_dir(result.step))
-    for t in result.tests:
-        if t.outcome not in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
-            t.hint = hints.hint_for(table, t.todo, lang)

@@ -1,63 +1,76 @@
-"""The terminal scorecard."""
+"""The terminal scorecard: one row per test (`LABEL SCORE/MAX STATEMENT`), what went wrong
+under a failing test, then one block per TODO that is not done, with its hint or, for a TODO
+not started, where to write it. In the run's language (grader.i18n)."""
 
 from __future__ import annotations
 
 import textwrap
 
+from grader.i18n import LABELS, MARKS, pad
 from grader.report.files import clean_text
-from grader.results import Outcome, StepResult, TestResult
+from grader.results import Outcome, StepResult, TestResult, TodoFeedback
 
-MARKS: dict[str, str] = {
-    Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.NOT_STARTED: "TODO", Outcome.ERROR: "ERR ",
-    Outcome.TIMEOUT: "TIME", Outcome.CRASHED: "DIED", Outcome.INVALID: "EDIT", Outcome.NOT_APPLICABLE: "n/a ",
-}
-LABELS = {
-    "en": {"hint": "hint", "score": "Score", "passed": "passed", "of": "of", "tests": "tests",
-           "all": "All tests passed. Well done!", "na": "not applicable to this target",
-           "todo": "Next: open the TODOs above; `--lang ko` shows the hints in Korean."},
-    "ko": {"hint": "힌트", "score": "점수", "passed": "통과", "of": "/", "tests": "테스트",
-           "all": "모든 테스트를 통과했습니다. 잘했습니다!", "na": "이 대상에는 해당하지 않음",
-           "todo": "위의 TODO를 구현해보세요."},
-}
+WIDTH = 96
+MARK_COLUMNS = 8
 
 
 def _fmt(points: float) -> str:
     return f"{points:g}"
 
 
-def _test_lines(t: TestResult, labels: dict[str, str]) -> list[str]:
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest) or [first.rstrip()]
+
+
+def _test_lines(t: TestResult, lang: str) -> list[str]:
     # Messages and names may come from a submission: no control characters reach the terminal.
+    mark = pad(MARKS[lang].get(t.outcome, "????"), MARK_COLUMNS)
     todo = f"  [{clean_text(t.todo)}]" if t.todo else ""
     description = clean_text(t.description)
     if t.outcome == Outcome.NOT_APPLICABLE:
-        return [f"  {MARKS[t.outcome]}  -    {description}  ({labels['na']})"]
-    lines = [f"  {MARKS.get(t.outcome, '????')}  {_fmt(t.score)}/{_fmt(t.points)}  {description}{todo}"]
-    if t.outcome != Outcome.PASSED:
+        return [f"  {mark}-    {description}  ({LABELS[lang]['na']})"]
+    lines = [f"  {mark}{_fmt(t.score)}/{_fmt(t.points)}  {description}{todo}"]
+    if t.outcome not in (Outcome.PASSED, Outcome.NOT_STARTED, Outcome.INVALID):
         for part in clean_text(t.message, lines=True).splitlines():
-            lines += textwrap.wrap(part, 96, initial_indent=" " * 9, subsequent_indent=" " * 11) or [""]
-        if t.hint:
-            lines += textwrap.wrap(f"{labels['hint']}: {clean_text(t.hint)}", 96, initial_indent="         ",
-                                   subsequent_indent="           ")
+            lines += _wrap(part, " " * 12, " " * 14)
     return lines
 
 
-def render(result: StepResult, lang: str = "en") -> str:
+def _todo_lines(f: TodoFeedback, lang: str) -> list[str]:
+    labels = LABELS[lang]
+    if f.state == "not_started":
+        return _wrap(clean_text(f.text), f"  {f.todo}  ", " " * 4)
+    head = f"  {f.todo}  {labels['failing']}: {', '.join(f.tests)}"
+    hint = f"{labels['level'].format(level=f.level)}: {clean_text(f.text)}" if f.text else ""
+    return _wrap(head, "", " " * 4) + (_wrap(hint, " " * 4, " " * 6) if hint else [])
+
+
+def render(result: StepResult, lang: str | None = None) -> str:
     """The scorecard of one step as text."""
+    lang = lang or result.lang
     labels = LABELS.get(lang, LABELS["en"])
-    head = f"Step {result.step:02d} · {clean_text(result.title)} · target: {clean_text(result.target)}"
-    lines = [head, "-" * min(len(head), 100)]
+    head = (f"{labels['step']} {result.step:02d} · {clean_text(result.title)} · "
+            f"{labels['target']}: {clean_text(result.target)}")
+    rule = "-" * min(len(head), 100)
+    lines = [head, rule]
     if result.setup_error:
         lines += ["  " + ln for ln in clean_text(result.setup_error, lines=True).splitlines()]
         return "\n".join(lines)
     lines += [f"  ! {clean_text(flag)}" for flag in result.flags]
+    void = next((t.message for t in result.tests if t.outcome == Outcome.INVALID), "")
+    lines += _wrap(clean_text(void), "  ! ", " " * 4) if void else []  # said once, not per test
     for t in result.tests:
-        lines += _test_lines(t, labels)
+        lines += _test_lines(t, lang)
+    if result.todos:
+        lines.append(rule)
+        for f in result.todos:
+            lines += _todo_lines(f, lang)
     applicable = result.applicable
     passed = sum(t.outcome == Outcome.PASSED for t in applicable)
-    lines.append("-" * min(len(head), 100))
+    lines.append(rule)
     lines.append(f"{labels['score']}: {_fmt(result.score)}/{_fmt(result.max_score)}  ·  "
                  f"{passed} {labels['of']} {len(applicable)} {labels['tests']} {labels['passed']}  ·  "
                  f"{result.elapsed:.1f} s")
     if applicable:
-        lines.append(labels["all"] if result.all_passed else labels["todo"])
+        lines.append(labels["all"] if result.all_passed else labels["next"])
     return "\n".join(lines)

@@ -36,7 +36,7 @@ def test_edited_visible_test_makes_the_run_invalid(tmp_path):
                           env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 1, proc.stderr
     assert "steps/step04/test_step04.py was edited" in proc.stdout
-    assert "EDIT" in proc.stdout
+    assert "VOID" in proc.stdout
 
 
 def test_manifest_is_in_step_with_the_tests():

@@ -10,7 +10,7 @@ import time
 
 from grader import catalog, progress
 from grader.notebook import Scorecard
-from grader.results import StepResult, TestResult
+from grader.results import StepResult, TestResult, TodoFeedback
 
 
 def _result(step, outcomes):
@@ -45,8 +45,31 @@ def test_changes_lists_only_what_moved():
 
 def test_notebook_scorecard_is_html_and_text():
     card = Scorecard(_result(23, ["passed", "failed"]))
-    assert "Step 23" in card._repr_html_() and "Score: 2/4" in card._repr_html_()
+    page = card._repr_html_()
+    assert "Step 23" in page and "Score: 2/4" in page and "1 of 2 tests passed" in page
+    assert "PASS" in page and "FAIL" in page and "text-align:left" in page and "Next:" in page
     assert "Score: 2/4" in repr(card)
+    korean = Scorecard(_result(23, ["passed", "failed"]), "ko")._repr_html_()
+    assert "점수: 2/4" in korean and "통과" in korean and "실패" in korean
+
+
+def test_the_hint_ladder_climbs_only_when_the_block_changes(tmp_path):
+    store = tmp_path / "history.jsonl"
+
+    def grade(state, block):
+        levels = progress.ladder_levels(4, {"step04.2": (state, block)}, store)
+        result = _result(4, ["failed" if state == "failing" else "passed"])
+        result.todos = [TodoFeedback("step04.2", state, levels.get("step04.2", 0), "", [], block)]
+        progress.record(result, store)
+        return levels.get("step04.2")
+
+    assert grade("failing", "a") == 1  # the first failing grade: a nudge
+    assert grade("failing", "a") == 1  # saved again, block unchanged: no climb
+    assert grade("failing", "b") == 2
+    assert grade("failing", "c") == 3
+    assert grade("failing", "d") == 3  # three levels at most
+    grade("passed", "e")
+    assert grade("failing", "f") == 1  # a pass starts over
 
 
 def _lines_until(lines: queue.Queue, marker: str, timeout: float = 60) -> list[str]:

@@ -1,0 +1,73 @@
+"""What a graded run tells the student about each TODO that is not done, in the run's language.
+
+- A TODO not started gets no hint: where to write it and which section of the guide to read.
+- A failing TODO gets one hint, at its ladder level: 1 (a nudge) on its first failing grade,
+  higher on later failing grades whose block changed (grader.progress.ladder_levels); batch
+  and platform runs use level 1 unless the instructor sets --hint-level.
+- Test statements and the grader's messages are given in the run's language (grader.i18n).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from grader import catalog, hints, i18n, progress
+from grader.carry import REGION
+from grader.results import Outcome, StepResult, TestResult, TodoFeedback
+
+
+def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang: str) -> None:
+    """Fill result.todos and each unfinished test's hint; translate statements and messages."""
+    result.lang = lang
+    step_dir = catalog.step_dir(result.step)
+    table = hints.load_hints(step_dir)
+    unfinished: dict[str, list[TestResult]] = {}
+    for t in result.applicable:
+        if t.todo and t.outcome not in (Outcome.PASSED, Outcome.INVALID):
+            unfinished.setdefault(t.todo, []).append(t)
+    states = {todo: ("not_started" if any(t.outcome == Outcome.NOT_STARTED for t in tests) else "failing",
+                     block_hash(code, todo)) for todo, tests in unfinished.items()}
+    if hint_level is None and kind == "student":
+        levels = progress.ladder_levels(result.step, states)
+    else:
+        levels = {todo: hint_level or 1 for todo in states}
+    for todo, (state, block) in sorted(states.items()):
+        level = levels.get(todo, 1) if state == "failing" else 0
+        text = hints.hint_for(table, todo, lang, level) if level else _not_started(step_dir, todo, lang)
+        tests = unfinished[todo]
+        result.todos.append(TodoFeedback(todo, state, level, text, [t.name for t in tests], block))
+        for t in tests:
+            t.hint = text
+    for t in result.tests:
+        t.description = hints.description(table, t.name, t.description, lang)
+        t.message = i18n.translate(t.message, lang)
+
+
+def _not_started(step_dir: Path, todo: str, lang: str) -> str:
+    labels = i18n.LABELS[lang]
+    entry = hints.guide_entry(step_dir, todo, lang)
+    if entry is None:
+        return labels["not_started"].format(file=f"steps/{step_dir.name}", where=todo, text="")
+    return (labels["not_started"].format(file=entry.file, where=entry.where, text=entry.text) + " "
+            + labels["guide"].format(section=entry.section, guide=entry.guide))
+
+
+def block_hash(code: Path, todo: str) -> str:
+    """A short hash of what the student wrote in a TODO's block ('' when it cannot be found)."""
+    if not code.is_dir():
+        return ""
+    for path in sorted(code.rglob("*.py")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if f"TODO({todo})" not in text:
+            continue
+        for match in REGION.finditer(text):
+            if match.group(1) == todo:
+                return hashlib.sha256(match.group(2).encode()).hexdigest()[:16]
+    return ""
+
+
+__all__ = ["add", "block_hash"]

@@ -1,0 +1,105 @@
+"""The scorecard's words in English and Korean: labels, one-word outcome marks, and the
+grader's standard messages (the child and the runner write them in English; a report in
+Korean translates them here, line by line, so a message means the same in both).
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import re
+import unicodedata
+
+from grader.results import Outcome
+
+LANGS = ("en", "ko")
+
+MARKS: dict[str, dict[str, str]] = {
+    "en": {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.NOT_STARTED: "TODO", Outcome.ERROR: "ERR",
+           Outcome.TIMEOUT: "TIME", Outcome.CRASHED: "DIED", Outcome.INVALID: "VOID",
+           Outcome.NOT_APPLICABLE: "n/a"},
+    "ko": {Outcome.PASSED: "통과", Outcome.FAILED: "실패", Outcome.NOT_STARTED: "미작성",
+           Outcome.ERROR: "오류", Outcome.TIMEOUT: "시간초과", Outcome.CRASHED: "중단",
+           Outcome.INVALID: "무효", Outcome.NOT_APPLICABLE: "해당없음"},
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {"step": "Step", "target": "target", "hint": "hint", "score": "Score", "passed": "passed",
+           "of": "of", "tests": "tests", "all": "All tests passed. Well done!",
+           "na": "not applicable to this target", "failing": "failing", "likely": "most likely in",
+           "not_started": "not started: write it in {file} ({where}): {text}",
+           "guide": "The guide explains it under “{section}” ({guide}).",
+           "next": "Next: the TODOs above, one at a time; `--lang ko` shows everything in Korean.",
+           "level": "hint {level}/3"},
+    "ko": {"step": "단계", "target": "대상", "hint": "힌트", "score": "점수", "passed": "통과",
+           "of": "/", "tests": "테스트", "all": "모든 테스트를 통과했습니다. 잘했습니다!",
+           "na": "이 대상에는 해당하지 않음", "failing": "실패한 테스트", "likely": "가능성이 가장 높은 곳:",
+           "not_started": "아직 작성하지 않았습니다: {file}의 {where}에 작성해보세요. {text}",
+           "guide": "가이드의 “{section}” 절에서 설명합니다({guide}).",
+           "next": "다음: 위의 TODO를 하나씩 구현해보세요.",
+           "level": "힌트 {level}/3"},
+}
+
+_KO_MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k in [
+    (r"^smallest failing input: (.*)$", r"실패하는 가장 작은 입력: \1"),
+    (r"^not started: (.*)$", r"아직 작성하지 않았습니다: \1"),
+    (r"^timed out after (\S+) s \(an infinite loop, or a computation far slower than expected\?\)$",
+     r"\1초가 지나 멈췄습니다(무한 루프이거나 예상보다 훨씬 느린 계산인가요?)"),
+    (r"^importing the code did not finish within (\S+) s \(an infinite loop at import\?\)$",
+     r"코드 임포트가 \1초 안에 끝나지 않았습니다(임포트할 때 무한 루프가 있나요?)"),
+    (r"^the whole run exceeded (\S+) s$", r"전체 실행이 \1초를 넘었습니다"),
+    (r"^the test process died \((.*)\) while this test ran; the other tests were still graded$",
+     r"이 테스트를 실행하는 동안 테스트 프로세스가 종료되었습니다(\1). 나머지 테스트는 채점했습니다"),
+    (r"^importing the code ended the process \((.*)\)$",
+     r"코드를 임포트하다가 프로세스가 종료되었습니다(\1)"),
+    (r"^the test process ended early \((.*)\)$", r"테스트 프로세스가 일찍 끝났습니다(\1)"),
+    (r"^the test was skipped or marked xfail while the code under test ran; that is not a pass(.*)$",
+     r"채점 대상 코드가 실행되는 동안 테스트를 건너뛰거나 xfail로 표시했습니다. 통과가 아닙니다\1"),
+    (r"^SyntaxError in (.*), line (\d+): (.*)$", r"\1의 \2번째 줄에 문법 오류가 있습니다: \3"),
+    (r"^importing (\S+) raised (\w+): (.*)$", r"\1을(를) 임포트하다가 \2 예외가 발생했습니다: \3"),
+    (r"^(\S+) called sys.exit\((.*)\) while being imported; remove that call$",
+     r"\1을(를) 임포트하는 동안 sys.exit(\2)를 호출했습니다. 그 호출을 지워보세요"),
+    (r"^(\S+) is missing: the tests need it in (.*)$", r"\1 파일이 없습니다. 테스트에 필요하니 \2에 두세요"),
+    (r"^MemoryError: the code ran out of memory.*$",
+     r"MemoryError: 메모리가 부족합니다(아주 큰 배열이나 끝나지 않는 리스트가 있나요?)"),
+    (r"^this run scores 0 because it was flagged: (.*)$", r"문제가 발견되어 이번 실행은 0점입니다: \1"),
+    (r"^(.*) was edited, so this run does not count; restore it with `git checkout -- (.*)` and grade again$",
+     r"\1 파일이 수정되어 이번 실행은 인정되지 않습니다. `git checkout -- \2`로 되돌린 뒤 다시 채점해보세요"),
+    (r"^not applicable: it checks the step's own API, which the reference does not have$",
+     r"해당없음: 이 단계만의 API를 확인하는 테스트이고, 참조 구현에는 그 API가 없습니다"),
+    (r"^Graphviz's dot is not installed .*$",
+     r"Graphviz의 dot이 설치되어 있지 않습니다(sudo apt install graphviz)"),
+]]
+
+
+def translate(message: str, lang: str) -> str:
+    """A grader message in lang (English messages pass through unchanged; so does student text)."""
+    if lang != "ko":
+        return message
+    out = []
+    for line in message.splitlines():
+        for pattern, korean in _KO_MESSAGES:
+            if pattern.match(line):
+                line = pattern.sub(korean, line)
+                break
+        out.append(line)
+    return "\n".join(out)
+
+
+def default_lang() -> str:
+    """ko when the locale says Korean (LANG=ko_KR.UTF-8, …), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    code = locale.getlocale()[0] or ""
+    return "ko" if code.lower().startswith("ko") else "en"
+
+
+def width(text: str) -> int:
+    """Columns text takes in a terminal (Hangul is two columns wide)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
