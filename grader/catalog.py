@@ -38,6 +38,17 @@ TITLES = {
 }
 
 
+def title(step: int, lang: str = "en") -> str:
+    """The step's title; in Korean, the one its Korean guide starts with (`# STEP 14 · …`)."""
+    if lang == "ko":
+        guide = step_dir(step) / "README.ko.md"
+        if guide.is_file():
+            first = guide.read_text(encoding="utf-8").split("\n", 1)[0]
+            if " · " in first:
+                return first.split(" · ", 1)[1].strip()
+    return TITLES[step]
+
+
 def step_name(step: int) -> str:
     """'step07' for 7."""
     return f"step{step:02d}"

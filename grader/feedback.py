@@ -19,7 +19,7 @@ from grader.results import Outcome, StepResult, TestResult, TodoFeedback
 
 def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang: str) -> None:
     """Fill result.todos and each unfinished test's hint; translate statements and messages."""
-    result.lang = lang
+    result.lang, result.title = lang, catalog.title(result.step, lang)
     step_dir = catalog.step_dir(result.step)
     table = hints.load_hints(step_dir)
     unfinished: dict[str, list[TestResult]] = {}
