@@ -61,8 +61,40 @@ def _shared_env(session: nox.Session, env: Path, inputs: tuple[Path, ...], *inst
     return str(python)
 
 
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in CONSTRAINTS.read_text().splitlines():
+        name, sep, version = line.split("#")[0].strip().partition("==")
+        if sep:
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def _nox_env_is_the_course() -> bool:
+    """True when nox itself runs in an environment that holds this checkout, installed editable,
+    at the pinned versions (the README's first command makes .venv so): then that environment is
+    the one for everything."""
+    import json
+    import site
+    from importlib import metadata
+
+    dists = {d.metadata["Name"].lower().replace("_", "-"): d
+             for d in metadata.distributions(path=site.getsitepackages())}
+    course = dists.get("dezero-course")
+    source = json.loads(course.read_text("direct_url.json") or "{}") if course else {}
+    if not source.get("dir_info", {}).get("editable") or source.get("url") != ROOT.as_uri():
+        return False
+    return all(name in dists and dists[name].version == version for name, version in _pins().items())
+
+
 def course_python(session: nox.Session) -> str:
-    """The course environment's python: numpy, pytest, Hypothesis, graphviz, this project."""
+    """The course environment's python: numpy, pytest, Hypothesis, graphviz, this project.
+
+    The environment nox runs in when it has the course at the pinned versions (the README's
+    .venv); otherwise .nox/course, built once.
+    """
+    if _nox_env_is_the_course():
+        return sys.executable
     return _shared_env(session, COURSE_ENV, (ROOT / "pyproject.toml", CONSTRAINTS),
                        "-c", str(CONSTRAINTS), "-e", f"{ROOT}[test,viz]")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from string import Template
 
 from grader import catalog
 from grader.instructor import skeleton, snapshots
@@ -17,28 +18,7 @@ from grader.instructor import skeleton, snapshots
 TOP_FILES = ("noxfile.py", "pyproject.toml", "conftest.py", ".gitignore")
 TOP_DIRS = ("grader", "constraints")
 
-STUDENT_README = """# DeZero step course: your steps
-
-Rebuild DeZero, the framework of "Deep Learning from Scratch 3" (밑바닥부터 시작하는 딥러닝 3),
-one step at a time. This release holds steps {steps}.
-
-    python3 -m venv .venv && .venv/bin/pip install -q nox && .venv/bin/nox -s grade-{first:02d}
-
-Open `steps/stepNN/stepNN.py` (from step 23 on, also `steps/stepNN/dezero/`) and write your
-code between each `# TODO(stepNN.k)` and `# END TODO(stepNN.k)`, in place of the
-`raise NotImplementedError`. Grade with `nox -s grade-NN` (add `-- --lang ko` for Korean
-hints). The guide of each step is `steps/stepNN/README.md` (한국어: `README.ko.md`).
-
-Every released step's TODOs are open in every released folder, so no folder shows the
-answer to another step. When you move on, copy your own solved blocks forward:
-
-    .nox/course/bin/python -m grader carry NN     # from steps/step(NN-1) into steps/stepNN
-
-This release has no solutions and no reference package: the targets `solution`,
-`reference` and `skeleton` are for instructors and say so. Keep the test files as they
-are: an edited test makes a local run `invalid`, and your instructor grades with the
-original tests.
-"""
+STUDENT_README = Path(__file__).resolve().parent / "templates" / "student-README.md"
 
 
 def _owner(block_id: str) -> int:
@@ -64,7 +44,9 @@ def make_release(out: Path, steps: list[int]) -> list[str]:
             shutil.copy2(test, dest / test.name)
         skeleton.generate(step, dest, is_open=lambda block_id: _owner(block_id) in released)
     listing = catalog.describe_steps(steps)
-    (out / "README.md").write_text(STUDENT_README.format(steps=listing, first=steps[0]))
+    text = Template(STUDENT_README.read_text()).substitute(steps=listing, first=steps[0],
+                                                           first2=f"{steps[0]:02d}")
+    (out / "README.md").write_text(text)
     return leaks(out, steps)
 
 
