@@ -55,7 +55,8 @@ def description(hints: StepHints, test_name: str, english: str, lang: str) -> st
     return hints.descriptions.get(lang, {}).get(test_name.split("[")[0], english) if lang != "en" else english
 
 
-_ROW = re.compile(r"^\|\s*`(step\d{2}\.\d+)`\s*\|\s*`([^`]+)`\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*$")
+_ROW = re.compile(r"^\|\s*`(step\d{2}\.\d+)`\s*\|(.+)\|\s*$")
+_ALL_IN = re.compile(r"^(?:All in|모두) `([^`]+)`")
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,17 @@ def guide_entry(step_dir: Path, todo: str, lang: str) -> GuideEntry | None:
     lines = guide.read_text(encoding="utf-8").splitlines()
     headings = [ln[3:].strip() for ln in lines if ln.startswith("## ")]
     section = headings[2] if len(headings) > 2 else (headings[-1] if headings else "")
+    all_in = ""
     for line in lines:
+        if found := _ALL_IN.match(line):
+            all_in = found.group(1)
         match = _ROW.match(line)
         if match and match.group(1) == todo:
-            where = match.group(3).strip("`").replace("`", "")
-            return GuideEntry(match.group(2), where, match.group(4), section,
-                              f"steps/{step_dir.name}/{guide.name}")
+            cells = [c.strip() for c in match.group(2).split("|")]
+            if len(cells) == 2:  # | id | where | what |, below "All in `file`:"
+                cells.insert(0, all_in)
+            file, where, text = cells[0].strip("`"), cells[1].replace("`", ""), " | ".join(cells[2:])
+            if not file.startswith("steps/"):
+                file = f"steps/{step_dir.name}/{file}"
+            return GuideEntry(file, where, text, section, f"steps/{step_dir.name}/{guide.name}")
     return None

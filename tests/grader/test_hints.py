@@ -62,3 +62,12 @@ def test_a_first_failing_grade_shows_only_the_nudge(grade, submission):
     shown = " ".join(proc.stdout.split())
     ladder = [" ".join(h.split()) for h in hints.load_hints(catalog.step_dir(4)).ladders["step04.2"]["en"]]
     assert ladder[0] in shown and ladder[1] not in shown and ladder[2] not in shown
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_todo_not_started_is_told_where_to_write_it(step):
+    for todo in skeleton.block_ids(step):
+        for lang in hints.LANGS:
+            entry = hints.guide_entry(catalog.step_dir(step), todo, lang)
+            assert entry is not None and (catalog.REPO / entry.file).is_file(), (todo, lang, entry)
+            assert entry.section in ("The idea", "핵심 개념"), (todo, lang, entry.section)
