@@ -119,7 +119,9 @@ def check_grad(dz: Any, f: Callable[..., Any], *xs: npt.ArrayLike, gy: npt.Array
     Per element, |backprop - numeric| <= atol + rtol * |numeric|, numeric being
     (L(x + eps) - L(x - eps)) / 2eps with L = sum(f(x) * gy). Inputs with more than 256
     elements are checked along one random direction instead (Chainer's trick).
-    Raises AssertionError naming the input, the worst element and both values.
+    Raises AssertionError naming the input, the worst element and both values. Every value it
+    compares comes from its own copies (inputs, gy, grads), so code that changes arrays in
+    place cannot change what the check expects.
     """
     arrays = [np.array(x, dtype=np.float64) for x in xs]
     variables = [dz.Variable(a.copy()) for a in arrays]
@@ -134,11 +136,12 @@ def check_grad(dz: Any, f: Callable[..., Any], *xs: npt.ArrayLike, gy: npt.Array
     rng = np.random.default_rng(0)
     if gy is None:
         gy = np.ones_like(out) if out.ndim == 0 else rng.uniform(-1, 1, out.shape)
-    gy = np.asarray(gy, dtype=np.float64)
-    seed_grad(dz, y, gy)
+    gy = np.array(gy, dtype=np.float64)  # the check's own copy: code under test gets another one
+    seed_grad(dz, y, gy.copy())
     y.backward()
-    for i, (a, v) in enumerate(zip(arrays, variables, strict=True)):
-        grad = grad_as_array(v)
+    grads = [grad_as_array(v) for v in variables]
+    grads = [None if g is None else np.array(g, copy=True) for g in grads]  # before f runs again
+    for i, (a, grad) in enumerate(zip(arrays, grads, strict=True)):
         if grad is None:
             raise AssertionError(f"input {i}: grad is None after backward(){where}")
         if grad.shape != a.shape:

@@ -39,3 +39,14 @@ def test_todo_id_is_named_in_the_failure():
 def test_an_output_without_a_graph_is_named():
     with pytest.raises(AssertionError, match="no creator"):
         check_grad(dezero, lambda x: dezero.Variable(np.asarray(x.data * 2)), np.array(1.0))
+
+
+def test_an_in_place_add_cannot_change_what_the_check_expects(grade, submission):
+    """Step 14 with `+=`: the check keeps its own gy and grads, so its numbers are the true ones
+    (x + x + x: backprop 4, central difference 3), and the failure is blamed on step14.1."""
+    folder = submission(14, {"x.grad = x.grad + gx  # a new array, not +=: gx may be another grad object":
+                             "x.grad += gx"})
+    proc, report = grade(14, folder)
+    chain = next(t for t in report["tests"] if t["test_id"].endswith("matches_central_difference"))
+    assert "backprop gives 4, central difference gives 3" in chain["output"]
+    assert chain["todo"] == "step14.1"
