@@ -4,12 +4,15 @@ Tables are `| id | file | where | what |`, or `| id | where | what |` below a li
 ("모두 `path`에 있습니다."); a file is relative to the step's folder or, from `steps/`, to the repository.
 """
 
+import ast
+import builtins
+import keyword
 import re
 
 import pytest
 
 from grader import catalog
-from grader.instructor import skeleton
+from grader.instructor import skeleton, snapshots
 
 HEADER = re.compile(r"^\| id \|(?P<file> (file|파일) \|)?", re.MULTILINE)
 ALL_IN = re.compile(r"^(All in|모두) `([^`]+)`", re.MULTILINE)
@@ -41,3 +44,50 @@ def test_todo_table_names_the_file_that_holds_each_todo(step, guide):
         file = catalog.REPO / path
         assert file.is_file(), f"{guide}: {todo} names {path}, which does not exist"
         assert f"# TODO({todo})" in file.read_text(encoding="utf-8"), f"{guide}: {todo} is not in {path}"
+
+
+_IGNORED = set(dir(builtins)) | set(keyword.kwlist) | {"self", "cls", "np"}
+
+
+def _block_tree(body: str) -> ast.AST | None:
+    try:
+        return ast.parse("if 1:\n" + "\n".join("    " + line for line in body.splitlines()))
+    except SyntaxError:
+        return None
+
+
+def needed_names(body: str, skeleton_text: str) -> set[str]:
+    """Names a solution block uses that the student cannot see in the skeleton file and does
+    not make up: attributes and functions of numpy, the package or the standard library."""
+    tree = _block_tree(body)
+    if tree is None:
+        return set()
+    used, own = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (own if isinstance(node.ctx, ast.Store) else used).add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            own.add(node.name)
+        elif isinstance(node, ast.arg):
+            own.add(node.arg)
+    visible = set(re.findall(r"[A-Za-z_]\w*", skeleton_text))
+    return used - own - visible - _IGNORED
+
+
+@pytest.mark.parametrize("step", catalog.available_steps())
+@pytest.mark.parametrize("guide", ["README.md", "README.ko.md"])
+def test_the_guide_names_what_each_todo_needs_and_the_skeleton_does_not_show(step, guide):
+    words = set(re.findall(r"[A-Za-z_]\w*", (catalog.step_dir(step) / guide).read_text(encoding="utf-8")))
+    missing = []
+    for rel, src in snapshots.files(step).items():
+        if src.suffix != ".py":
+            continue
+        text = src.read_text(encoding="utf-8")
+        shown = skeleton.make_skeleton(text, skeleton.opens_step(step))
+        for block in skeleton.parse_blocks(text):
+            if block.id.startswith(f"{catalog.step_name(step)}."):
+                names = needed_names(block.body, shown) - words - set(re.findall(r"\w+", block.text))
+                missing += [f"{block.id} ({rel}): {', '.join(sorted(names))}"] if names else []
+    assert not missing, f"{guide} should name what these TODOs need:\n" + "\n".join(missing)
