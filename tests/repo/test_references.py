@@ -43,7 +43,7 @@ def _exists(ref: str, where: Path) -> bool:
     """ref names a file or folder relative to the text's folder, the repository root or, in a step
     guide, any step folder; placeholders (stepNN, *, …, <name>) match any name."""
     ref = ref.rstrip(".")
-    if ref.endswith(")") and ref.count(")") > ref.count("("):
+    while ref.endswith(")") and ref.count(")") > ref.count("("):
         ref = ref[:-1]
     bases = [where.parent.relative_to(REPO).as_posix(), ""]
     if where.parent.parent.name == "steps":
