@@ -302,13 +302,13 @@ def gradient_check(f, x, *args, rtol=1e-4, atol=1e-5, **kwargs):
 
 
 def array_equal(a, b):
-    """True when a and b (ndarrays, CuPy arrays or Variables) have the same shape and values."""
-    return bool(np.array_equal(cuda.as_numpy(_array_of(a)), cuda.as_numpy(_array_of(b))))
+    """True when a and b (ndarrays, CuPy arrays, Variables or numbers) have the same shape and values."""
+    return bool(np.array_equal(_numpy_of(a), _numpy_of(b)))
 
 
 def array_allclose(a, b, rtol=1e-4, atol=1e-5):
-    """True when a and b (ndarrays, CuPy arrays or Variables) agree within the tolerances."""
-    return bool(np.allclose(cuda.as_numpy(_array_of(a)), cuda.as_numpy(_array_of(b)), rtol=rtol, atol=atol))
+    """True when a and b (ndarrays, CuPy arrays, Variables or numbers) agree within the tolerances."""
+    return bool(np.allclose(_numpy_of(a), _numpy_of(b), rtol=rtol, atol=atol))
 
 
 def _array_of(v):
@@ -316,6 +316,15 @@ def _array_of(v):
     if isinstance(v, (Variable, core_simple.Variable)):
         return v.data
     return v
+
+
+def _numpy_of(v):
+    v = _array_of(v)
+    return v if isinstance(v, np.ndarray) else cuda.as_numpy(v) if _is_cupy(v) else np.asarray(v)
+
+
+def _is_cupy(v) -> bool:
+    return cuda.gpu_enable and type(v).__module__.startswith("cupy")
 
 
 from dezero import core_simple, cuda  # noqa: E402  (the core imports this module: names last)
