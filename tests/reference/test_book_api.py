@@ -237,3 +237,31 @@ def test_resnet_block_downsamples_where_asked():
         assert (block.conv1.stride, block.conv2.stride) == ((1, 2) if fb else (2, 1))
     layers = models.BuildingBlock(2, 4, 2, 8, 2, downsample_fb=True)
     assert layers(x).shape == (1, 8, 4, 4) and layers.a.conv2.stride == 2
+
+
+# The first eight 30-step losses of the loop below, as PyPI's dezero 0.0.13 printed them
+# (numpy 2; its weights are float64 there, float32 here, hence the tolerance).
+OFFICIAL_FIRST_LOSSES = [5.793703644, 30.18640711, 69.88855807, 115.3983522, 151.881003, 177.2429602,
+                         195.3712971, 204.7810972]
+
+
+def test_a_step_59_loop_gives_the_official_packages_first_losses():
+    np.random.seed(0)
+    train_set = datasets.SinCurve(train=True, seed=None)  # the book's draws, from the global generator
+    datasets.SinCurve(train=False, seed=None)  # draws its (unused) noise too, as the book's does
+    rnn, fc = L.RNN(10), L.Linear(1)
+    model = models.Sequential(rnn, fc)
+    optimizer = dezero.optimizers.Adam().setup(model)
+    losses, loss = [], 0
+    for count, (x, t) in enumerate(train_set, 1):
+        loss += F.mean_squared_error(model(x.reshape(1, 1)), t)
+        if count % 30 == 0:
+            model.cleargrads()
+            loss.backward()
+            loss.unchain_backward()
+            optimizer.update()
+            losses.append(float(loss.data))
+            loss = 0
+            if len(losses) == len(OFFICIAL_FIRST_LOSSES):
+                break
+    assert array_allclose(losses, OFFICIAL_FIRST_LOSSES, rtol=1e-6, atol=0)
