@@ -1,20 +1,27 @@
 """The reference DeZero: the framework as it stands after step 60 of the course.
 
 Public names and module paths follow the book's package, so code written for it runs here.
+The package always runs on the full core (`dezero.core`: grads are Variables); the book's
+simple core of steps 23-32 is the module `dezero.core_simple`, which steps 28 and 29 import
+when `is_simple_core` is False, as it is here.
 """
 
+is_simple_core = False  # the book's switch; the reference has the full core only
+
 from dezero import (  # noqa: E402
+    core_simple,
     cuda,
     dataloaders,
     datasets,
     functions,
+    functions_conv,
     layers,
     models,
     optimizers,
     transforms,
     utils,
 )
-from dezero.core import (
+from dezero.core import (  # noqa: E402
     Config,
     Function,
     Parameter,
@@ -43,10 +50,13 @@ __all__ = [
     "Variable",
     "as_array",
     "as_variable",
+    "core_simple",
     "cuda",
     "dataloaders",
     "datasets",
     "functions",
+    "functions_conv",
+    "is_simple_core",
     "layers",
     "models",
     "optimizers",

@@ -1,10 +1,30 @@
-"""Mini-batches: DataLoader (shuffled batches of samples) and SeqDataLoader (parallel offsets)."""
+"""Mini-batches: DataLoader (shuffled batches of samples) and SeqDataLoader (parallel offsets).
 
+As in the book, `pil_available` says whether Pillow can be imported and `Image` is Pillow's
+Image module; both are looked up on first use, so importing this module needs numpy alone.
+"""
+
+import importlib.util
 import math
 
 import numpy as np
 
 from dezero import cuda
+
+
+def __getattr__(name):
+    if name == "pil_available":
+        return importlib.util.find_spec("PIL") is not None
+    if name == "Image":
+        from PIL import Image
+
+        return Image
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    pil = ["Image"] if importlib.util.find_spec("PIL") is not None else []
+    return sorted([*globals(), "pil_available", *pil])
 
 
 class DataLoader:

@@ -1,18 +1,23 @@
-"""Datasets: Spiral and SinCurve (generated), MNIST (downloaded and cached), Digits (bundled).
+"""Datasets: Spiral and SinCurve (generated), MNIST, CIFAR and Shakespeare (downloaded and
+cached), Digits (bundled), and ImageNet's class names.
 
-Nothing downloads at import. MNIST downloads on first use, checks each file's MD5, and
-says clearly what to do when it cannot (offline). Digits is the offline stand-in: 1,797
-real handwritten digits shipped with the package (see dezero/data/README.md).
+Nothing downloads at import. A data set downloads on first use, checks the files' MD5
+where it knows them, and says clearly what to do when it cannot (offline). Digits is the
+offline stand-in for MNIST: 1,797 real handwritten digits shipped with the package (see
+dezero/data/README.md). `show()` draws samples with matplotlib, imported there only.
 """
 
+import ast
 import gzip
+import importlib
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from dezero.transforms import Compose, Flatten, Normalize, ToFloat
-from dezero.utils import get_file
+from dezero.utils import cache_dir, get_cache_dir, get_file
 
 
 class Dataset:
@@ -69,9 +74,12 @@ class Spiral(Dataset):
 
 
 class SinCurve(Dataset):
-    """y = sin (train) or cos (test) on 1000 points with uniform noise; pairs (y[i], y[i+1]).
+    """The book's series: 1,000 points of [0, 2 pi]; pairs (y[i], y[i + 1]) of shape (1,), float64.
 
-    Seeded (seed=0 by default) so that training runs are reproducible.
+    train=True: sin(x) plus uniform noise in [-0.05, 0.05]; train=False: cos(x), no noise.
+    The noise comes from a generator seeded with `seed` (0 by default: the same series as
+    the book's after np.random.seed(0)), so NumPy's global generator is left alone;
+    seed=None draws it from the global generator, as the book's code does.
     """
 
     def __init__(self, train=True, transform=None, target_transform=None, seed=0):
@@ -79,22 +87,41 @@ class SinCurve(Dataset):
         super().__init__(train, transform, target_transform)
 
     def prepare(self):
-        rng = np.random.RandomState(self.seed)
-        num_data = 1000
-        x = np.linspace(0, 2 * np.pi, num_data)
-        noise = rng.uniform(-0.05, 0.05, size=x.shape)
-        y = (np.sin(x) if self.train else np.cos(x)) + noise
-        y = y.reshape(-1, 1)
-        self.data = y[:-1]
-        self.label = y[1:]
+        rng = np.random if self.seed is None else np.random.RandomState(self.seed)
+        x = np.linspace(0, 2 * np.pi, 1000)
+        noise = rng.uniform(-0.05, 0.05, size=x.shape)  # drawn for both splits, as in the book
+        y = np.sin(x) + noise if self.train else np.cos(x)
+        y = y.astype(np.float64)
+        self.data = y[:-1, np.newaxis]
+        self.label = y[1:, np.newaxis]
 
 
-def _mnist_default():
-    return Compose([Flatten(), ToFloat(), Normalize(0.0, 255.0)])
+# The book's default transforms: one shared instance each (they keep no state).
+MNIST_TRANSFORM = Compose([Flatten(), ToFloat(), Normalize(0.0, 255.0)])
+CIFAR_TRANSFORM = Compose([ToFloat(), Normalize(mean=0.5, std=0.5)])
+
+
+def _show(images, row, col, gray):
+    """Draw row x col images chosen at random from images (N, C, H, W) in one picture."""
+    plt = importlib.import_module("matplotlib.pyplot")
+    _, C, H, W = images.shape
+    grid = np.zeros((H * row, W * col) if gray else (H * row, W * col, C))
+    for r in range(row):
+        for c in range(col):
+            img = images[np.random.randint(0, len(images) - 1)]
+            block = img.reshape(H, W) if gray else img.transpose(1, 2, 0) / 255
+            grid[r * H : (r + 1) * H, c * W : (c + 1) * W] = block
+    plt.imshow(grid, cmap="gray" if gray else None, interpolation="nearest")
+    plt.axis("off")
+    plt.show()
 
 
 class MNIST(Dataset):
-    """The real MNIST: 60,000 / 10,000 images (N, 1, 28, 28) uint8 and uint8 labels."""
+    """The real MNIST: 60,000 / 10,000 images (N, 1, 28, 28) uint8 and uint8 labels.
+
+    The default transform flattens an image to 784 float32 values in [0, 1];
+    transform=None gives the images as they are.
+    """
 
     url = "https://ossci-datasets.s3.amazonaws.com/mnist/"
     files = {
@@ -108,13 +135,17 @@ class MNIST(Dataset):
         "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
     }
 
-    def __init__(self, train=True, transform=None, target_transform=None):
-        super().__init__(train, transform if transform is not None else _mnist_default(), target_transform)
+    def __init__(self, train=True, transform=MNIST_TRANSFORM, target_transform=None):
+        super().__init__(train, transform, target_transform)
 
     def prepare(self):
         images, labels = self.files[self.train]
         self.data = load_idx_images(get_file(self.url + images, md5=self.md5[images]))
         self.label = load_idx_labels(get_file(self.url + labels, md5=self.md5[labels]))
+
+    def show(self, row=10, col=10):
+        """Draw row x col random images (needs matplotlib)."""
+        _show(self.data, row, col, gray=True)
 
     @staticmethod
     def labels():
@@ -157,8 +188,12 @@ class Digits(Dataset):
     in the train split (1,437).
     """
 
-    def __init__(self, train=True, transform=None, target_transform=None):
-        super().__init__(train, transform if transform is not None else _mnist_default(), target_transform)
+    def __init__(self, train=True, transform=MNIST_TRANSFORM, target_transform=None):
+        super().__init__(train, transform, target_transform)
+
+    def show(self, row=10, col=10):
+        """Draw row x col random digits (needs matplotlib)."""
+        _show(self.data, row, col, gray=True)
 
     def prepare(self):
         table = np.loadtxt(gzip.open(DIGITS_FILE, "rt"), delimiter=",")
@@ -185,16 +220,21 @@ def _unpickle(path, member):
 
 
 class CIFAR10(Dataset):
-    """CIFAR-10: 50,000 / 10,000 images (N, 3, 32, 32) uint8 and labels 0-9 (downloaded once)."""
+    """CIFAR-10: 50,000 / 10,000 images (N, 3, 32, 32) uint8 and labels 0-9 (downloaded once).
+
+    The arrays are also kept in the cache as .npz files (load_cache_npz), read next time.
+    """
 
     url = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
     md5 = "c58f30108f718f92721af3b95e74349a"
 
-    def __init__(self, train=True, transform=None, target_transform=None):
-        default = Compose([Flatten(), ToFloat(), Normalize(0.0, 255.0)])
-        super().__init__(train, transform if transform is not None else default, target_transform)
+    def __init__(self, train=True, transform=CIFAR_TRANSFORM, target_transform=None):
+        super().__init__(train, transform, target_transform)
 
     def prepare(self):
+        self.data, self.label = load_cache_npz(self.url, self.train)
+        if self.data is not None:
+            return
         path = get_file(self.url, md5=self.md5)
         names = [f"data_batch_{i}" for i in range(1, 6)] if self.train else ["test_batch"]
         data, labels = [], []
@@ -203,11 +243,33 @@ class CIFAR10(Dataset):
             data.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
             labels += list(batch[b"labels"])
         self.data, self.label = np.concatenate(data), np.array(labels, dtype=np.int64)
+        save_cache_npz(self.data, self.label, self.url, self.train)
+
+    def show(self, row=10, col=10):
+        """Draw row x col random images (needs matplotlib)."""
+        _show(self.data, row, col, gray=False)
 
     @staticmethod
     def labels():
         names = "airplane automobile bird cat deer dog frog horse ship truck".split()
         return dict(enumerate(names))
+
+
+# The names in CIFAR-100's own meta file (underscores as spaces), in label order.
+CIFAR100_FINE = """apple, aquarium fish, baby, bear, beaver, bed, bee, beetle, bicycle, bottle, bowl, boy,
+bridge, bus, butterfly, camel, can, castle, caterpillar, cattle, chair, chimpanzee, clock, cloud,
+cockroach, couch, crab, crocodile, cup, dinosaur, dolphin, elephant, flatfish, forest, fox, girl,
+hamster, house, kangaroo, keyboard, lamp, lawn mower, leopard, lion, lizard, lobster, man,
+maple tree, motorcycle, mountain, mouse, mushroom, oak tree, orange, orchid, otter, palm tree,
+pear, pickup truck, pine tree, plain, plate, poppy, porcupine, possum, rabbit, raccoon, ray, road,
+rocket, rose, sea, seal, shark, shrew, skunk, skyscraper, snail, snake, spider, squirrel,
+streetcar, sunflower, sweet pepper, table, tank, telephone, television, tiger, tractor, train,
+trout, tulip, turtle, wardrobe, whale, willow tree, wolf, woman, worm"""
+CIFAR100_COARSE = """aquatic mammals, fish, flowers, food containers, fruit and vegetables,
+household electrical devices, household furniture, insects, large carnivores,
+large man-made outdoor things, large natural outdoor scenes, large omnivores and herbivores,
+medium mammals, non-insect invertebrates, people, reptiles, small mammals, trees, vehicles 1,
+vehicles 2"""
 
 
 class CIFAR100(CIFAR10):
@@ -216,17 +278,53 @@ class CIFAR100(CIFAR10):
     url = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
     md5 = "eb9058c3a382ffc7106e4002c42a8d85"
 
-    def __init__(self, train=True, transform=None, target_transform=None, label_type="fine"):
+    def __init__(self, train=True, transform=CIFAR_TRANSFORM, target_transform=None, label_type="fine"):
         if label_type not in ("fine", "coarse"):
             raise ValueError(f"label_type must be 'fine' or 'coarse', not {label_type!r}")
         self.label_type = label_type
         super().__init__(train, transform, target_transform)
 
     def prepare(self):
+        cached = self.url[: -len(".tar.gz")] + f"-{self.label_type}.tar.gz"  # one cache per label type
+        self.data, self.label = load_cache_npz(cached, self.train)
+        if self.data is not None:
+            return
         path = get_file(self.url, md5=self.md5)
         batch = _unpickle(path, "cifar-100-python/" + ("train" if self.train else "test"))
         self.data = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
         self.label = np.array(batch[f"{self.label_type}_labels".encode()], dtype=np.int64)
+        save_cache_npz(self.data, self.label, cached, self.train)
+
+    @staticmethod
+    def labels(label_type="fine"):
+        if label_type not in ("fine", "coarse"):
+            raise ValueError(f"label_type must be 'fine' or 'coarse', not {label_type!r}")
+        names = CIFAR100_FINE if label_type == "fine" else CIFAR100_COARSE
+        return dict(enumerate(name.strip() for name in names.split(",")))
+
+
+class ImageNet(Dataset):
+    """ImageNet's 1,000 class names (`ImageNet.labels()`); the images are not provided."""
+
+    labels_url = ("https://gist.githubusercontent.com/yrevar/942d3a0ac09ec9e5eb3a/raw/"
+                  "238f720ff059c1f82f368259d1ca4ffa5dd8f9f5/imagenet1000_clsidx_to_labels.txt")
+
+    def __init__(self):
+        raise NotImplementedError("ImageNet's images are not downloadable here; "
+                                  "ImageNet.labels() gives the class names")
+
+    @staticmethod
+    def labels():
+        """{class id: name} for the 1,000 classes, downloaded once into the cache."""
+        text = Path(get_file(ImageNet.labels_url)).read_text(encoding="utf-8")
+        try:
+            labels = ast.literal_eval(text)  # a dict literal: read as data, never run
+        except (SyntaxError, ValueError):
+            labels = None
+        if not isinstance(labels, dict):
+            raise ValueError(f"{ImageNet.labels_url} did not give a dict of class names; delete "
+                             f"{get_cache_dir() / 'imagenet1000_clsidx_to_labels.txt'} and retry")
+        return labels
 
 
 class Shakespeare(Dataset):
@@ -236,7 +334,7 @@ class Shakespeare(Dataset):
 
     def prepare(self):
         text = Path(get_file(self.url, file_name="shakespear.txt")).read_text(encoding="utf-8")
-        chars = sorted(set(text))
+        chars = list(dict.fromkeys(text))  # ids in order of first appearance, as in the book
         self.char_to_id = {c: i for i, c in enumerate(chars)}
         self.id_to_char = dict(enumerate(chars))
         ids = np.array([self.char_to_id[c] for c in text], dtype=np.int64)
@@ -244,3 +342,42 @@ class Shakespeare(Dataset):
 
 
 Shakespear = Shakespeare  # the official package's spelling, kept as an alias
+
+
+def _npz_path(filename, train):
+    name = os.path.basename(filename)
+    return get_cache_dir() / (name + (".train.npz" if train else ".test.npz"))
+
+
+def load_cache_npz(filename, train=False):
+    """(data, label) kept by save_cache_npz for filename (a URL or a file name), else (None, None)."""
+    path = _npz_path(filename, train)
+    if not path.exists():
+        return None, None
+    with np.load(path) as npz:
+        return npz["data"], npz["label"]
+
+
+def save_cache_npz(data, label, filename, train=False):
+    """Keep data and label in the cache as <name>.train.npz or .test.npz; returns the path (a str).
+
+    An existing file is left as it is. The file is written under a temporary name first.
+    """
+    path = _npz_path(filename, train)
+    if path.exists():
+        return str(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part.npz")
+    try:
+        np.savez_compressed(tmp, data=data, label=label)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return str(path)
+
+
+__all__ = [
+    "CIFAR10", "CIFAR100", "Compose", "Dataset", "Digits", "Flatten", "ImageNet", "MNIST", "Normalize",
+    "Shakespear", "Shakespeare", "SinCurve", "Spiral", "ToFloat", "cache_dir", "get_file", "get_spiral",
+    "load_cache_npz", "load_idx_images", "load_idx_labels", "save_cache_npz",
+]

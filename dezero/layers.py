@@ -168,12 +168,17 @@ class Deconv2d(Conv2d):
 
 
 class RNN(Layer):
-    """An Elman RNN: h = tanh(x2h(x) + h2h(h)); reset_state forgets h."""
+    """An Elman RNN: h = tanh(x2h(x) + h2h(h)); reset_state forgets h.
+
+    Weights are drawn in the book's order: with in_size given, x2h's then h2h's at once;
+    without it, x2h's at the first call and h2h's at the second (the first that reads h).
+    h2h maps h to h (hidden_size x hidden_size), whatever in_size is.
+    """
 
     def __init__(self, hidden_size, in_size=None):
         super().__init__()
         self.x2h = Linear(hidden_size, in_size=in_size)
-        self.h2h = Linear(hidden_size, in_size=hidden_size, nobias=True)
+        self.h2h = Linear(hidden_size, in_size=None if in_size is None else hidden_size, nobias=True)
         self.h = None
 
     def reset_state(self):

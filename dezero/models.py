@@ -148,9 +148,12 @@ def _global_average_pooling_2d(x):
 
 
 class BuildingBlock(Layer):
-    def __init__(self, n_layers, in_channels, mid_channels, out_channels, stride):
+    """n_layers bottlenecks: one BottleneckA (it may change the shape), then BottleneckBs."""
+
+    def __init__(self, n_layers=None, in_channels=None, mid_channels=None, out_channels=None, stride=None,
+                 downsample_fb=None):
         super().__init__()
-        self.a = BottleneckA(in_channels, mid_channels, out_channels, stride)
+        self.a = BottleneckA(in_channels, mid_channels, out_channels, stride, downsample_fb)
         self._forward = ["a"]
         for i in range(n_layers - 1):
             name = f"b{i + 1}"
@@ -164,17 +167,23 @@ class BuildingBlock(Layer):
 
 
 class BottleneckA(Layer):
-    """A bottleneck whose shortcut is a strided 1x1 convolution (the shapes change)."""
+    """A bottleneck whose shortcut is a strided 1x1 convolution (the shapes change).
 
-    def __init__(self, in_channels, mid_channels, out_channels, stride=2):
+    downsample_fb=False strides the first 1x1 convolution (the original MSRA ResNet);
+    True strides the 3x3 one (Facebook's ResNet). The convolutions take their input
+    channels from the first input, as the book's do.
+    """
+
+    def __init__(self, in_channels, mid_channels, out_channels, stride=2, downsample_fb=False):
         super().__init__()
-        self.conv1 = L.Conv2d(mid_channels, 1, stride, 0, nobias=True, in_channels=in_channels)
+        stride_1x1, stride_3x3 = (1, stride) if downsample_fb else (stride, 1)
+        self.conv1 = L.Conv2d(mid_channels, 1, stride_1x1, 0, nobias=True)
         self.bn1 = L.BatchNorm()
-        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True, in_channels=mid_channels)
+        self.conv2 = L.Conv2d(mid_channels, 3, stride_3x3, 1, nobias=True)
         self.bn2 = L.BatchNorm()
-        self.conv3 = L.Conv2d(out_channels, 1, 1, 0, nobias=True, in_channels=mid_channels)
+        self.conv3 = L.Conv2d(out_channels, 1, 1, 0, nobias=True)
         self.bn3 = L.BatchNorm()
-        self.conv4 = L.Conv2d(out_channels, 1, stride, 0, nobias=True, in_channels=in_channels)
+        self.conv4 = L.Conv2d(out_channels, 1, stride, 0, nobias=True)
         self.bn4 = L.BatchNorm()
 
     def forward(self, x):
@@ -190,11 +199,11 @@ class BottleneckB(Layer):
 
     def __init__(self, in_channels, mid_channels):
         super().__init__()
-        self.conv1 = L.Conv2d(mid_channels, 1, 1, 0, nobias=True, in_channels=in_channels)
+        self.conv1 = L.Conv2d(mid_channels, 1, 1, 0, nobias=True)
         self.bn1 = L.BatchNorm()
-        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True, in_channels=mid_channels)
+        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True)
         self.bn2 = L.BatchNorm()
-        self.conv3 = L.Conv2d(in_channels, 1, 1, 0, nobias=True, in_channels=mid_channels)
+        self.conv3 = L.Conv2d(in_channels, 1, 1, 0, nobias=True)
         self.bn3 = L.BatchNorm()
 
     def forward(self, x):

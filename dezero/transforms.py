@@ -1,13 +1,35 @@
-"""Transforms for datasets: ndarray ones need only numpy; Pillow ones import it when used."""
+"""Transforms for datasets: ndarray ones need only numpy; Pillow ones import it when used.
+
+`dezero.transforms.Image` is Pillow's Image module, imported when first read.
+"""
+
+import importlib.util
 
 import numpy as np
 
+from dezero.utils import pair
+
+_BILINEAR = 2  # Pillow's Image.BILINEAR (Image.Resampling.BILINEAR), without importing Pillow
+
+
+def __getattr__(name):
+    if name == "Image":  # the book's module has Pillow's Image at import; here on first use
+        from PIL import Image
+
+        return Image
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    pil = ["Image"] if importlib.util.find_spec("PIL") is not None else []
+    return sorted([*globals(), *pil])
+
 
 class Compose:
-    """Apply transforms in order."""
+    """Apply transforms in order. A list passed in is kept (not copied), as in the book."""
 
-    def __init__(self, transforms=None):
-        self.transforms = list(transforms or [])
+    def __init__(self, transforms=()):
+        self.transforms = transforms if isinstance(transforms, list) else list(transforms)
 
     def __call__(self, img):
         for t in self.transforms:
@@ -32,19 +54,21 @@ class Convert:
 
 
 class Resize:
-    def __init__(self, size, mode=None):
-        self.size = (size, size) if isinstance(size, int) else size
+    """PIL image -> size (an int for a square, or (width, height)); mode is Pillow's filter."""
+
+    def __init__(self, size, mode=_BILINEAR):
+        self.size = pair(size)
         self.mode = mode
 
     def __call__(self, img):
-        from PIL import Image
-
-        return img.resize(self.size, self.mode if self.mode is not None else Image.BILINEAR)
+        return img.resize(self.size, self.mode)
 
 
 class CenterCrop:
+    """The centre of a PIL image, size (an int for a square, or (width, height))."""
+
     def __init__(self, size):
-        self.size = (size, size) if isinstance(size, int) else size
+        self.size = pair(size)
 
     def __call__(self, img):
         W, H = img.size

@@ -130,13 +130,39 @@ def reshape_sum_backward(gy, x_shape, axis, keepdims):
     return gy.reshape(shape)
 
 
-def cache_dir() -> Path:
-    """Where downloads are kept: $DEZERO_CACHE, else ~/.dezero."""
-    return Path(os.environ.get("DEZERO_CACHE", Path.home() / ".dezero"))
+def show_progress(block_num, block_size, total_size):
+    """Print a download's progress bar on one line: block_num blocks of block_size bytes done."""
+    done = block_num * block_size
+    frac = min(done / total_size, 1.0) if total_size > 0 else 1.0
+    filled = int(frac * 30)
+    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {frac * 100:.2f}%", end="")
+
+
+class _CacheDir(str):
+    """The download folder as a str, as in the book (`os.path.join(cache_dir, name)`).
+
+    Calling it, `cache_dir()`, gives `get_cache_dir()`: the course's scripts spell it so.
+    """
+
+    def __call__(self) -> Path:
+        return get_cache_dir()
+
+
+cache_dir = _CacheDir(os.environ.get("DEZERO_CACHE") or os.path.join(os.path.expanduser("~"), ".dezero"))
+
+
+def get_cache_dir() -> Path:
+    """Where downloads are kept: $DEZERO_CACHE when set, else `cache_dir` (~/.dezero).
+
+    Read at each call, so a test can point $DEZERO_CACHE elsewhere, and code that assigns
+    `dezero.utils.cache_dir = path` (the book's way) moves the cache too.
+    """
+    env = os.environ.get("DEZERO_CACHE")
+    return Path(env) if env else Path(cache_dir)
 
 
 def get_file(url, file_name=None, md5=None):
-    """The path of a cached download of url, fetching it first if needed.
+    """The path (a str) of a cached download of url, fetching it first if needed.
 
     The file is written to a temporary name and renamed when complete, and its MD5 is
     checked when given, so a broken download never stays in the cache.
@@ -145,28 +171,35 @@ def get_file(url, file_name=None, md5=None):
     import urllib.request
 
     file_name = file_name or url[url.rfind("/") + 1 :]
-    path = cache_dir() / file_name
+    path = get_cache_dir() / file_name
     if path.exists():
         if md5 is None or _md5(path) == md5:
-            return path
+            return str(path)
         path.unlink()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     print(f"Downloading: {file_name}")
     try:
         with urllib.request.urlopen(url, timeout=60) as response, open(tmp, "wb") as f:
-            shutil.copyfileobj(response, f)
+            total = int(response.headers.get("Content-Length") or 0)
+            block, count = 1 << 16, 0
+            while chunk := response.read(block):
+                f.write(chunk)
+                count += 1
+                if total:
+                    show_progress(count, block, total)
     except (OSError, ValueError) as exc:
         tmp.unlink(missing_ok=True)
         raise ConnectionError(
             f"cannot download {url} ({exc}). If you are offline, copy the file to {path} "
             f"yourself; for MNIST, dezero.datasets.Digits is a small offline stand-in."
         ) from None
+    print(" Done")
     if md5 is not None and (got := hashlib.md5(tmp.read_bytes()).hexdigest()) != md5:
         tmp.unlink()
         raise ValueError(f"{file_name} is corrupt: MD5 {got}, expected {md5}; download it again")
     os.replace(tmp, path)
-    return path
+    return str(path)
 
 
 def _md5(path) -> str:
@@ -223,22 +256,76 @@ def numerical_diff(f, x, eps=1e-4):
 
 
 def numerical_grad(f, x, *args, **kwargs):
-    """Central-difference gradient of a scalar-valued f with respect to the array x."""
+    """Central-difference gradient of f at x: d sum(f(x, *args, **kwargs)) / dx.
+
+    x is an ndarray (or a Variable, whose data is used) of floats; each element is moved by
+    +-1e-4 in place, one at a time, and put back. f may return a Variable or an ndarray.
+    The gradient has x's shape and dtype.
+    """
     eps = 1e-4
-    x = x.data if hasattr(x, "data") and not isinstance(x, np.ndarray) else x
-    grad = np.zeros_like(x, dtype=np.float64)
-    flat_x = x.reshape(-1)
-    flat_g = grad.reshape(-1)
-    for i in range(flat_x.size):
-        orig = flat_x[i].copy()
-        flat_x[i] = orig + eps
-        y1 = np.sum(_data(f(x, *args, **kwargs)))
-        flat_x[i] = orig - eps
-        y2 = np.sum(_data(f(x, *args, **kwargs)))
-        flat_x[i] = orig
-        flat_g[i] = (y1 - y2) / (2 * eps)
+    x = x.data if isinstance(x, Variable) else x
+    xp = cuda.get_array_module(x)
+    if x.dtype.kind not in "fc":
+        raise TypeError(f"numerical_grad needs an array of floats, got {x.dtype}")
+    grad = xp.zeros_like(x)
+    for idx in np.ndindex(*x.shape):
+        orig = x[idx].copy()
+        x[idx] = orig + eps
+        y1 = _array_of(f(x, *args, **kwargs)).copy()
+        x[idx] = orig - eps
+        y2 = _array_of(f(x, *args, **kwargs)).copy()
+        x[idx] = orig
+        grad[idx] = (y1 - y2).sum() / (2 * eps)
     return grad
 
 
-def _data(y):
-    return y.data if hasattr(y, "data") and not isinstance(y, np.ndarray) else y
+def gradient_check(f, x, *args, rtol=1e-4, atol=1e-5, **kwargs):
+    """True when backprop's gradient of f at x matches the numerical one, else False.
+
+    f(x, *args, **kwargs) is differentiated with respect to x (an ndarray or a Variable,
+    taken in float64; the caller's x is left as it is). On a mismatch both gradients are
+    printed (shape and first values) before False is returned.
+    """
+    x = Variable(np.array(_array_of(x), dtype=np.float64))
+    num_grad = numerical_grad(f, x.data, *args, **kwargs)
+    y = f(x, *args, **kwargs)
+    y.backward()
+    bp_grad = np.zeros_like(x.data) if x.grad is None else _array_of(x.grad)
+    if bp_grad.shape != num_grad.shape:
+        raise ValueError(f"backprop's gradient has shape {bp_grad.shape}, x has {num_grad.shape}")
+    ok = array_allclose(num_grad, bp_grad, rtol=rtol, atol=atol)
+    if not ok:
+        print("\n---- gradient check failed ----")
+        for title, g in (("numerical", num_grad), ("backprop", bp_grad)):
+            print(f"{title} grad: shape {g.shape}, first values {cuda.as_numpy(g).ravel()[:10]}")
+    return bool(ok)
+
+
+def array_equal(a, b):
+    """True when a and b (ndarrays, CuPy arrays, Variables or numbers) have the same shape and values."""
+    return bool(np.array_equal(_numpy_of(a), _numpy_of(b)))
+
+
+def array_allclose(a, b, rtol=1e-4, atol=1e-5):
+    """True when a and b (ndarrays, CuPy arrays, Variables or numbers) agree within the tolerances."""
+    return bool(np.allclose(_numpy_of(a), _numpy_of(b), rtol=rtol, atol=atol))
+
+
+def _array_of(v):
+    """The array inside a Variable (of the full core or the simple one); anything else as it is."""
+    if isinstance(v, (Variable, core_simple.Variable)):
+        return v.data
+    return v
+
+
+def _numpy_of(v):
+    v = _array_of(v)
+    return v if isinstance(v, np.ndarray) else cuda.as_numpy(v) if _is_cupy(v) else np.asarray(v)
+
+
+def _is_cupy(v) -> bool:
+    return cuda.gpu_enable and type(v).__module__.startswith("cupy")
+
+
+from dezero import core_simple, cuda  # noqa: E402  (the core imports this module: names last)
+from dezero.core import Variable, as_variable  # noqa: E402, F401  (as_variable: re-exported, as in the book)

@@ -4,7 +4,8 @@ The names live in small modules by kind; this package re-exports all of them, so
 `F.sigmoid`, `from dezero.functions import linear` and friends work as in the book.
 """
 
-from dezero.core import add, div, mul, neg, pow, rdiv, rsub, sub
+from dezero import cuda, utils  # the book's functions.py has these names too
+from dezero.core import Function, Variable, add, as_array, as_variable, div, mul, neg, pow, rdiv, rsub, sub
 from dezero.functions.basic import (
     BroadcastTo,
     Cos,
@@ -91,6 +92,7 @@ from dezero.functions_conv import (  # the book's functions.py re-exports these 
 )
 
 __all__ = [
+    "Function", "Variable", "as_array", "as_variable", "cuda", "utils",
     "BatchNorm", "BroadcastTo", "Clip", "Cos", "Exp", "GetItem", "GetItemGrad", "LeakyReLU",
     "Linear", "Log", "LogSoftmax", "MatMul", "Max", "MeanSquaredError", "Min", "ReLU", "Reshape",
     "Sigmoid", "Sin", "Softmax", "SoftmaxCrossEntropy", "Square", "Sum", "SumTo", "Tanh",

@@ -96,7 +96,13 @@ def test_cifar10_reads_a_cached_archive(tmp_path, monkeypatch):
     monkeypatch.setattr(datasets.CIFAR10, "md5", None)
     test = datasets.CIFAR10(train=False)
     assert test.data.shape == (2, 3, 32, 32) and test.label.tolist() == [3, 7]
-    assert test[1][0].shape == (3072,)
+    x = test[1][0]  # the book's default transform: float32, (x - 0.5) / 0.5, not flattened
+    assert x.shape == (3, 32, 32) and x.dtype == np.float32
+    assert np.array_equal(x, (test.data[1].astype(np.float32) - 0.5) / 0.5)
+    assert (tmp_path / "cifar-10-python.tar.gz.test.npz").is_file()  # kept for next time
+    (tmp_path / "cifar-10-python.tar.gz").unlink()
+    again = datasets.CIFAR10(train=False, transform=None)
+    assert np.array_equal(again.data, test.data) and again[0][0].dtype == np.uint8
 
 
 def test_shakespeare_maps_characters_to_ids(tmp_path, monkeypatch):
