@@ -38,6 +38,8 @@ from dezero.datasets import Dataset  # noqa: E402
 from dezero.layers import Layer  # noqa: E402
 from dezero.models import Model  # noqa: E402
 
+cuda.Variable = Variable  # type: ignore[attr-defined]  # the official dezero.cuda re-exports it; core imports cuda
+
 __all__ = [
     "Config",
     "DataLoader",

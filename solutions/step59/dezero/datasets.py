@@ -88,11 +88,11 @@ class Spiral(Dataset):
 
 
 class SinCurve(Dataset):
-    """Added in step 59: a noisy sine (train) or cosine (test) on 1,000 points of [0, 2 pi].
+    """Added in step 59: a noisy sine (train) or the clean cosine (test) on 1,000 points of [0, 2 pi].
 
     The samples are pairs (y[i], y[i + 1]), each of shape (1,): read a value, predict the
-    next one. The noise, uniform in [-0.05, 0.05], comes from a generator seeded with seed,
-    so the series is the same every time (the book's was unseeded).
+    next one. The training noise, uniform in [-0.05, 0.05], comes from a generator seeded
+    with seed, so the series is the same every time (the book's was unseeded).
     """
 
     def __init__(self, train: bool = True, transform=None, target_transform=None, seed: int = 0) -> None:
@@ -100,13 +100,15 @@ class SinCurve(Dataset):
         super().__init__(train, transform, target_transform)
 
     def prepare(self) -> None:
-        # SOLUTION(step59.3): Draw the noisy sin (cos for test) from a seeded generator; pair y[i], y[i+1].
+        # SOLUTION(step59.3): Make the noisy sin (clean cos for test) with a seeded generator; pair y[i], y[i+1].
         rng = np.random.RandomState(self.seed)
         num_data = 1000
         x = np.linspace(0, 2 * np.pi, num_data)
-        noise = rng.uniform(-0.05, 0.05, size=x.shape)
-        y = np.sin(x) if self.train else np.cos(x)
-        y = (y + noise).reshape(-1, 1)
+        if self.train:
+            y = np.sin(x) + rng.uniform(-0.05, 0.05, size=x.shape)
+        else:
+            y = np.cos(x)
+        y = y.reshape(-1, 1)
         self.data = y[:-1]
         self.label = y[1:]
         # END SOLUTION

@@ -78,11 +78,11 @@ class Spiral(Dataset):
 
 
 class SinCurve(Dataset):
-    """Added in step 59: a noisy sine (train) or cosine (test) on 1,000 points of [0, 2 pi].
+    """Added in step 59: a noisy sine (train) or the clean cosine (test) on 1,000 points of [0, 2 pi].
 
     The samples are pairs (y[i], y[i + 1]), each of shape (1,): read a value, predict the
-    next one. The noise, uniform in [-0.05, 0.05], comes from a generator seeded with seed,
-    so the series is the same every time (the book's was unseeded).
+    next one. The training noise, uniform in [-0.05, 0.05], comes from a generator seeded
+    with seed, so the series is the same every time (the book's was unseeded).
     """
 
     def __init__(self, train: bool = True, transform=None, target_transform=None, seed: int = 0) -> None:
@@ -90,8 +90,8 @@ class SinCurve(Dataset):
         super().__init__(train, transform, target_transform)
 
     def prepare(self) -> None:
-        # TODO(step59.3): Draw the noisy sin (cos for test) from a seeded generator; pair y[i], y[i+1].
-        raise NotImplementedError("TODO(step59.3): draw the noisy sin (cos for test) from a seeded generator; pair y[i], y[i+1]")
+        # TODO(step59.3): Make the noisy sin (clean cos for test) with a seeded generator; pair y[i], y[i+1].
+        raise NotImplementedError("TODO(step59.3): make the noisy sin (clean cos for test) with a seeded generator; pair y[i], y[i+1]")
         # END TODO(step59.3)
 
 
