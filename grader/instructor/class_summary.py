@@ -322,9 +322,9 @@ def _names(students: list[str], folder: str | None) -> str:
 
 
 def _mistake_cells(m: Mistake, folder: str | None) -> str:
-    sample = _short(m.sample, SAMPLE_LENGTH)
-    as_was = (f'<br><span class="muted small">e.g. {_text(sample)}</span>'
-              if sample and normalise(sample) != sample else "")
+    sample = _short(m.sample, SAMPLE_LENGTH)  # the values of one failure, for a wrong result
+    telling = m.outcome in (Outcome.FAILED, Outcome.ERROR) and sample and normalise(sample) != sample
+    as_was = f'<br><span class="muted small">e.g. {_text(sample)}</span>' if telling else ""
     example = f"<code>{_text(_short(m.example, SAMPLE_LENGTH))}</code>" if m.example else ""
     return (f'<td><span class="tag o-{html.escape(m.outcome)}">{_text(m.outcome)}</span> '
             f'<code>{_text(m.message)}</code>{as_was}</td><td class="num">{m.count}</td>'

@@ -139,6 +139,7 @@ def test_the_page_has_every_section_and_trusts_no_submitted_text():
     assert re.search(r"<td>4, 7</td><td>invalid</td><td>unpacking failed", page)
     assert "<td>7</td><td>graded</td><td>timed-out</td>" in page  # di's flagged step
     assert "assert &lt;n&gt; == &lt;n&gt; ± &lt;n&gt;" in page and "worst pass rate" in page
+    assert "e.g. assert 8.0 == 4.0 ± 4.0e-06" in page and "e.g. not started" not in page
     assert 'href="feedback/' not in class_summary.render(_class(), STEPS, feedback=None)
 
 
