@@ -2,8 +2,9 @@
 
 `release OUT --steps SPEC` writes a student repository: the released steps with the TODOs
 of EVERY released step open in every released folder (so step 12's folder does not
-hand out step 11's answer), the grader without its instructor tools, noxfile, pyproject and
-a student README; no solutions and no reference package. A leak check then scans it for solution code.
+hand out step 11's answer), the grader without its instructor tools, a student noxfile
+(grade sessions for the released steps only), pyproject and a student README; no solutions
+and no reference package. A leak check then scans it for solution code.
 
 The leak check looks for the body of every released block in every code file but the tests:
 - a body with two or more *significant* lines (not trivial like `return y` or `pass`, and
@@ -27,11 +28,12 @@ from string import Template
 from grader import catalog
 from grader.instructor import skeleton, snapshots
 
-TOP_FILES = ("noxfile.py", "pyproject.toml", "conftest.py", ".gitignore")
+TOP_FILES = ("pyproject.toml", "conftest.py", ".gitignore")
 TOP_DIRS = ("grader", "constraints")
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STUDENT_README = TEMPLATES / "student-README.md"
+STUDENT_NOXFILE = TEMPLATES / "student-noxfile.py"
 
 # Lines that say nothing about an answer on their own: bare keywords, the return of a lone
 # name (`return y`, `return self`), closing brackets.
@@ -62,7 +64,9 @@ def make_release(out: Path, steps: list[int], say: Callable[[str], None] = _say)
             shutil.copy2(catalog.REPO / name, out / name)
     for name in TOP_DIRS:
         shutil.copytree(catalog.REPO / name, out / name, ignore=ignore)
-    say(f"copied {', '.join(d + '/' for d in TOP_DIRS)} and {', '.join(TOP_FILES)}")
+    shutil.copyfile(STUDENT_NOXFILE, out / "noxfile.py")
+    say(f"copied {', '.join(d + '/' for d in TOP_DIRS)}, {', '.join(TOP_FILES)} and the student noxfile "
+        "(grade sessions for the released steps only)")
     released = set(steps)
     for n, step in enumerate(steps, 1):
         src, dest = catalog.step_dir(step), out / "steps" / catalog.step_name(step)

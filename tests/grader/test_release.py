@@ -1,8 +1,14 @@
 """A student release: no answers inside, grading works there, carry moves one's own work forward."""
 
+import importlib.util
 import json
+import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from grader import carry, catalog
 from grader.instructor import release, skeleton
@@ -101,3 +107,54 @@ def test_the_whole_course_releases_without_a_leak(tmp_path):
     assert "TODO(step03.1)" in functions and "TODO(step09.5)" in functions
     assert "TODO(step19.4)" in (out / "steps" / "step49" / "dezero" / "datasets.py").read_text()
 
+
+def _nox_command():
+    """How to run nox: this interpreter's, the PATH's, or the .venv of this checkout or its main worktree."""
+    if importlib.util.find_spec("nox"):
+        return [sys.executable, "-m", "nox"]
+    if found := shutil.which("nox"):
+        return [found]
+    roots = [catalog.REPO]
+    common = subprocess.run(["git", "-C", str(catalog.REPO), "rev-parse", "--path-format=absolute",
+                             "--git-common-dir"], capture_output=True, text=True)
+    if common.returncode == 0:
+        roots.append(Path(common.stdout.strip()).parent)
+    for root in roots:
+        if (root / ".venv" / "bin" / "nox").is_file():
+            return [str(root / ".venv" / "bin" / "nox")]
+    pytest.skip("nox is not installed here")
+
+
+@pytest.fixture(scope="module")
+def small_release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nox") / "release"
+    assert release.make_release(out, [1, 2, 3, 4, 5], say=lambda message: None) == []
+    return out
+
+
+def _nox(out, *args):
+    return subprocess.run([*_nox_command(), "-f", str(out / "noxfile.py"), *args], capture_output=True,
+                          text=True, timeout=120, cwd=out)
+
+
+def test_student_noxfile_has_only_the_released_grade_sessions(small_release):
+    assert (small_release / "noxfile.py").read_text() == release.STUDENT_NOXFILE.read_text()
+    listed = _nox(small_release, "--list")
+    assert listed.returncode == 0, listed.stderr
+    sessions = re.findall(r"^([*-]) (\S+)", listed.stdout, re.M)
+    assert sessions == [("*", "steps")] + [("-", f"grade-{n:02d}") for n in range(1, 6)], listed.stdout
+
+
+def test_plain_nox_in_a_release_lists_its_steps(small_release):
+    proc = _nox(small_release)
+    assert proc.returncode == 0, proc.stderr
+    assert "This release holds steps 1-5:" in proc.stdout and "nox -s grade-01" in proc.stdout
+    assert "05  backprop theory" in proc.stdout and "06 " not in proc.stdout
+
+
+def test_grading_a_step_outside_the_release_says_so(small_release):
+    proc = _nox(small_release, "-s", "grade-07")
+    assert proc.returncode != 0
+    assert "step 7 is not part of this release; released: 1-5" in proc.stdout + proc.stderr
+    proc = _nox(small_release, "--session", "grade-99")
+    assert proc.returncode != 0 and "there is no step 99" in proc.stdout + proc.stderr
