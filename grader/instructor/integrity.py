@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,22 +51,33 @@ def _mutant(step: int, todo: str, dest: Path) -> Path:
     return dest
 
 
-def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path) -> Callable[[], StepReport]:
-    """Queue every run of one step; returns a function that waits and builds its report."""
+@dataclass
+class PendingStep:
+    """The queued runs of one step; report() waits for them and builds the step's report."""
+
+    step: int
+    futures: dict[str, Future[StepResult]]
+    todo_futures: dict[str, Future[StepResult]]
+
+    def all_futures(self) -> list[Future[StepResult]]:
+        return [*self.futures.values(), *self.todo_futures.values()]
+
+    def report(self) -> StepReport:
+        report = StepReport(self.step)
+        report.runs = {k: f.result() for k, f in self.futures.items()}
+        report.todos = {k: f.result() for k, f in self.todo_futures.items()}
+        return report
+
+
+def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path) -> PendingStep:
+    """Queue every run of one step."""
     futures = {kind: pool.submit(run_step, RunOptions(resolve(kind, step)))
                for kind in ("solution", "reference", "skeleton")}
     todo_futures: dict[str, Future[StepResult]] = {}
     for todo in skeleton.block_ids(step):
         root = _mutant(step, todo, scratch / todo)
         todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root), todo=todo))
-
-    def finish() -> StepReport:
-        report = StepReport(step)
-        report.runs = {k: f.result() for k, f in futures.items()}
-        report.todos = {k: f.result() for k, f in todo_futures.items()}
-        return report
-
-    return finish
+    return PendingStep(step, futures, todo_futures)
 
 
 def _cell(r: StepResult) -> str:
@@ -84,18 +95,40 @@ def render(reports: list[StepReport]) -> str:
     return "\n".join(rows)
 
 
+def progress_line(rep: StepReport, done: int, total: int, seconds: float) -> str:
+    """One finished step, printed as soon as its runs are done."""
+    caught = len(rep.todos) - len(rep.uncaught())
+    status = "ok" if not rep.problems() else f"PROBLEM ({len(rep.problems())})"
+    return (f"integrity: step {rep.step:02d} {status:<12} solution {_cell(rep.runs['solution'])}, "
+            f"reference {_cell(rep.runs['reference'])}, skeleton {_cell(rep.runs['skeleton'])}, "
+            f"TODOs caught {caught}/{len(rep.todos)}   [{done}/{total} steps, {seconds:.0f} s]")
+
+
 def main(steps: list[int], jobs: int | None = None) -> int:
-    """Check the given steps, print the table; 0 when every step is ok."""
+    """Check the given steps, printing a line per step as it finishes, then the table; 0 when all are ok."""
     jobs = jobs or os.cpu_count() or 2
+    start = time.monotonic()
+    reports: dict[int, StepReport] = {}
     with tempfile.TemporaryDirectory(prefix="integrity-") as tmp, ThreadPoolExecutor(jobs) as pool:
-        pending = []
+        pending: dict[Future[StepResult], PendingStep] = {}
+        waiting: dict[int, int] = {}
         for step in steps:
             scratch = Path(tmp) / catalog.step_name(step)
             scratch.mkdir()
-            pending.append(submit_step(step, pool, scratch))
-        reports = [finish() for finish in pending]
-    print(render(reports))
-    bad = [r.step for r in reports if r.problems()]
-    print(f"integrity: {len(reports)} step(s) checked, "
+            queued = submit_step(step, pool, scratch)
+            waiting[step] = len(queued.all_futures())
+            pending.update(dict.fromkeys(queued.all_futures(), queued))
+        print(f"integrity: {len(steps)} step(s), {len(pending)} runs on {jobs} worker(s)", flush=True)
+        for future in as_completed(pending):
+            queued = pending[future]
+            waiting[queued.step] -= 1
+            if not waiting[queued.step]:
+                reports[queued.step] = queued.report()
+                print(progress_line(reports[queued.step], len(reports), len(steps), time.monotonic() - start),
+                      flush=True)
+    ordered = [reports[step] for step in steps]
+    print(render(ordered))
+    bad = [r.step for r in ordered if r.problems()]
+    print(f"integrity: {len(ordered)} step(s) checked in {time.monotonic() - start:.0f} s, "
           + ("all ok" if not bad else f"problems in step(s) {catalog.describe_steps(bad)}"))
     return 1 if bad else 0

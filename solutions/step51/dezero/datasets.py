@@ -40,7 +40,9 @@ class Dataset:
         # END SOLUTION
 
     def __len__(self) -> int:
+        # SOLUTION(step19.4): Return the length of the first axis of data.
         return len(self.data)
+        # END SOLUTION
 
     def prepare(self) -> None:
         """Fill self.data and self.label; each data set does it its own way."""

@@ -242,7 +242,9 @@ class Exp(Function):
 
 
 def exp(x) -> Variable:
+    # SOLUTION(step09.5): Apply a new Exp function to x and return its output.
     return Exp()(x)
+    # END SOLUTION
 
 
 def linear_simple(x, W, b=None) -> Variable:

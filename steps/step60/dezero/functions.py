@@ -428,9 +428,8 @@ def max(x, axis=None, keepdims: bool = False) -> Variable:
     return Max(axis, keepdims)(x)
 
 
-# Added in step 47: the functions of a classifier live in functions_nn.py (this module would
-# grow past 500 lines); importing them here keeps the book's names: F.softmax, F.softmax_cross_entropy.
-# Added in step 57: the convolutions of functions_conv.py, imported here as the book's functions.py does.
+# The classifier's functions (step 47) live in functions_nn.py and the convolutions (step 57) in
+# functions_conv.py, or this module would pass 500 lines; imported here, they keep the book's F.* names.
 from dezero.functions_conv import (  # noqa: E402, F401
     average_pooling,
     col2im,
