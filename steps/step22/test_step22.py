@@ -53,7 +53,7 @@ def test_sub_grads_are_plus_and_minus_one(dz, pair):
 def test_rsub_with_operand_on_the_left(dz, a, s):
     """s - x, with a number, numpy scalar or ndarray s on the left, is a Variable holding s - x.data."""
     for c in _left_operands(s, a):
-        expected = c - a  # before the code under test sees c (an ndarray, the last time)
+        expected = c - a  # before the code under test sees c (the last c is an ndarray)
         y = c - dz.Variable(a.copy())
         assert isinstance(y, dz.Variable), f"{type(c).__name__} - Variable gave {type(y).__name__}"
         np.testing.assert_array_equal(y.data, expected)
@@ -81,7 +81,7 @@ def test_div_grads_match_finite_differences(dz, pair):
 def test_rdiv_with_operand_on_the_left(dz, a, s):
     """s / x, with a number, numpy scalar or ndarray s on the left, holds s / x.data (1.5 in the book)."""
     for c in _left_operands(s, a):
-        expected = c / a  # before the code under test sees c (an ndarray, the last time)
+        expected = c / a  # before the code under test sees c (the last c is an ndarray)
         y = c / dz.Variable(a.copy())
         assert isinstance(y, dz.Variable), f"{type(c).__name__} / Variable gave {type(y).__name__}"
         np.testing.assert_array_equal(y.data, expected)
