@@ -58,7 +58,7 @@ def test_backward_default_grad_is_ones_like_data(dz, a):
     """y.backward() with no grad set starts from np.ones_like(y.data): same shape, dtype, all ones."""
     for data in (a, a.astype(np.float32)):
         seen = []
-        y = _spy_class(dz, seen)()(dz.Variable(data))
+        y = _spy_class(dz, seen)()(dz.Variable(data.copy()))
         y.backward()
         assert seen and seen[0] is not None, "backward should pass a grad of ones, not None"
         gy = seen[0]
@@ -110,7 +110,7 @@ def test_function_output_is_ndarray_for_0d_input(dz, x):
 @given(a=arrays())
 def test_square_helper_applies_square(dz, a):
     """square(x) returns the output of a new Square function: data x ** 2, creator a Square."""
-    y = dz.square(dz.Variable(a))
+    y = dz.square(dz.Variable(a.copy()))
     np.testing.assert_allclose(to_array(y), a**2)
     assert isinstance(y.creator, dz.Square), "square(x) should call a Square function"
 
@@ -119,7 +119,7 @@ def test_square_helper_applies_square(dz, a):
 @given(a=arrays())
 def test_exp_helper_applies_exp(dz, a):
     """exp(x) returns the output of a new Exp function: data exp(x), creator an Exp."""
-    y = dz.exp(dz.Variable(a))
+    y = dz.exp(dz.Variable(a.copy()))
     np.testing.assert_allclose(to_array(y), np.exp(a))
     assert isinstance(y.creator, dz.Exp), "exp(x) should call an Exp function"
 

@@ -99,7 +99,7 @@ def test_square_test_gradient_check_compares_with_numerical_diff(dz, monkeypatch
 @example(a=np.array([0.5, 0.25, 0.75]))
 def test_numerical_diff_matches_backprop_elementwise(dz, a):
     """The gradient check itself: on 1-d data numerical_diff(square, x) agrees with backprop elementwise."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     numeric = to_array(dz.numerical_diff(dz.square, x))
     np.testing.assert_allclose(numeric, 2 * a, rtol=1e-6, atol=1e-8)
     check_grad(dz, dz.square, a)

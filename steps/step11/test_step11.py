@@ -31,7 +31,7 @@ def _three_way(dz):
 def test_add_call_takes_list_returns_list(dz, pair):
     """Add()([x0, x1]) returns a list holding one Variable with data x0 + x1 (5 for 2 and 3)."""
     a, b = pair
-    ys = dz.Add()([dz.Variable(a), dz.Variable(b)])
+    ys = dz.Add()([dz.Variable(a.copy()), dz.Variable(b.copy())])
     assert isinstance(ys, list), f"calling a function should return a list, got {type(ys).__name__}"
     assert len(ys) == 1 and isinstance(ys[0], dz.Variable), "Add should return [Variable]"
     np.testing.assert_array_equal(ys[0].data, a + b)
@@ -42,7 +42,7 @@ def test_add_call_takes_list_returns_list(dz, pair):
 def test_add_forward_returns_sum_in_tuple(dz, pair):
     """Add().forward([a, b]) takes a list of two ndarrays and returns the 1-tuple (a + b,)."""
     a, b = pair
-    ys = dz.Add().forward([a, b])
+    ys = dz.Add().forward([a.copy(), b.copy()])
     assert isinstance(ys, tuple) and len(ys) == 1, f"forward should return a 1-tuple, got {ys!r}"
     np.testing.assert_array_equal(ys[0], a + b)
 
@@ -52,7 +52,7 @@ def test_add_forward_returns_sum_in_tuple(dz, pair):
 def test_call_wraps_every_forward_result(dz, pair):
     """A forward that returns a 3-tuple gives a list of 3 Variables, each holding an ndarray."""
     a, b = pair
-    ys = _three_way(dz)([dz.Variable(a), dz.Variable(b)])
+    ys = _three_way(dz)([dz.Variable(a.copy()), dz.Variable(b.copy())])
     assert isinstance(ys, list) and len(ys) == 3, f"expected a list of 3 outputs, got {ys!r}"
     for y, expected in zip(ys, (a + b, a - b, a * b), strict=True):
         assert isinstance(y.data, np.ndarray), f"output data is {type(y.data).__name__}, use as_array"
@@ -76,7 +76,7 @@ def test_call_records_inputs_outputs_and_creator(dz, pair):
 @given(a=arrays())
 def test_square_forward_takes_list_returns_tuple(dz, a):
     """Square().forward([a]) returns the 1-tuple (a ** 2,)."""
-    ys = dz.Square().forward([a])
+    ys = dz.Square().forward([a.copy()])
     assert isinstance(ys, tuple) and len(ys) == 1, f"forward should return a 1-tuple, got {ys!r}"
     np.testing.assert_allclose(ys[0], a**2)
 
@@ -85,7 +85,7 @@ def test_square_forward_takes_list_returns_tuple(dz, a):
 @given(a=arrays())
 def test_exp_forward_takes_list_returns_tuple(dz, a):
     """Exp().forward([a]) returns the 1-tuple (exp(a),)."""
-    ys = dz.Exp().forward([a])
+    ys = dz.Exp().forward([a.copy()])
     assert isinstance(ys, tuple) and len(ys) == 1, f"forward should return a 1-tuple, got {ys!r}"
     np.testing.assert_allclose(ys[0], np.exp(a))
 

@@ -24,7 +24,7 @@ def _three_way(dz):
 def test_add_call_takes_separate_arguments(dz, pair):
     """Add()(x0, x1) with two Variables as arguments returns one Variable x0 + x1 (5 for 2 and 3)."""
     a, b = pair
-    y = dz.Add()(dz.Variable(a), dz.Variable(b))
+    y = dz.Add()(dz.Variable(a.copy()), dz.Variable(b.copy()))
     assert isinstance(y, dz.Variable), f"Add()(x0, x1) should return a Variable, got {type(y).__name__}"
     np.testing.assert_array_equal(to_array(y), a + b)
 
@@ -52,7 +52,7 @@ def test_call_unpacks_inputs_into_forward(dz, n, a):
 @given(a=arrays())
 def test_call_returns_single_output_bare(dz, a):
     """Square()(x) returns the output Variable itself, not a list holding it."""
-    y = dz.Square()(dz.Variable(a))
+    y = dz.Square()(dz.Variable(a.copy()))
     assert isinstance(y, dz.Variable), f"one output should come back bare, got {type(y).__name__}"
     np.testing.assert_allclose(y.data, a**2)
 
@@ -63,7 +63,7 @@ def test_call_returns_several_outputs_as_list(dz, pair):
     """A forward returning a 3-tuple gives a list of 3 Variables, in order, all made by f."""
     a, b = pair
     f = _three_way(dz)
-    ys = f(dz.Variable(a), dz.Variable(b))
+    ys = f(dz.Variable(a.copy()), dz.Variable(b.copy()))
     assert isinstance(ys, list) and len(ys) == 3, f"expected a list of 3 outputs, got {ys!r}"
     assert [id(y) for y in outputs_of(f)] == [id(y) for y in ys], "f.outputs should be the outputs"
     for y, expected in zip(ys, (a + b, a - b, a * b), strict=True):
@@ -76,7 +76,7 @@ def test_call_returns_several_outputs_as_list(dz, pair):
 def test_add_forward_takes_two_arrays(dz, pair):
     """Add().forward(a, b) takes two ndarrays and returns the ndarray a + b."""
     a, b = pair
-    y = dz.Add().forward(a, b)
+    y = dz.Add().forward(a.copy(), b.copy())
     assert not isinstance(y, (tuple, list)), f"forward should return a bare ndarray, got {y!r}"
     np.testing.assert_array_equal(y, a + b)
 
@@ -86,7 +86,7 @@ def test_add_forward_takes_two_arrays(dz, pair):
 @example(pair=(np.array(2), np.array(3)))
 def test_add_helper_applies_add(dz, pair):
     """add(x0, x1) returns the output of a new Add function of x0 and x1 (5 for 2 and 3)."""
-    x0, x1 = dz.Variable(pair[0]), dz.Variable(pair[1])
+    x0, x1 = dz.Variable(pair[0].copy()), dz.Variable(pair[1].copy())
     y = dz.add(x0, x1)
     np.testing.assert_array_equal(to_array(y), pair[0] + pair[1])
     assert isinstance(y.creator, dz.Add), "add(x0, x1) should call an Add function"

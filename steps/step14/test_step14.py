@@ -31,7 +31,7 @@ def _grad(x):
 @example(k=2, a=np.array(3.0))
 def test_add_repeated_input_accumulates_grad(dz, k, a):
     """The grad of x + x + ... + x (k terms) is k for every element (2.0 for add(x, x))."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     _sum_of_copies(dz, x, k).backward()
     np.testing.assert_allclose(_grad(x), np.full_like(a, k), err_msg=f"d/dx of {k} x's should be {k}")
 
@@ -54,7 +54,7 @@ def test_repeated_input_leaves_upstream_grad_untouched(dz, pair):
 @given(k=repeat_counts(4), a=arrays())
 def test_sum_of_squares_of_same_variable_is_2kx(dz, k, a):
     """The grad of square(x) + ... + square(x) (k terms) is 2kx (4x for add(square(x), square(x)))."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     _sum_of_copies(dz, x, k, dz.square).backward()
     np.testing.assert_allclose(_grad(x), 2 * k * a, rtol=1e-12, atol=1e-12)
 
@@ -76,7 +76,7 @@ def test_repeated_input_expression_grad_matches_central_difference(dz, chains, a
 @example(n=2, a=np.array(3.0))
 def test_backward_twice_without_cleargrad_accumulates(dz, n, a):
     """Calling y.backward() n times on y = square(x) leaves x.grad = n * 2x (12.0 twice at 3.0)."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     y = dz.square(x)
     for _ in range(n):
         y.backward()
@@ -98,7 +98,7 @@ def test_cleargrad_forgets_grad(dz, a, g):
 @example(k1=2, k2=3, a=np.array(3.0))
 def test_cleargrad_keeps_second_computation_clean(dz, k1, k2, a):
     """After cleargrad, a second computation's grad is its own: k2, not k1 + k2 (3.0 in the book)."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     _sum_of_copies(dz, x, k1).backward()
     x.cleargrad()
     _sum_of_copies(dz, x, k2).backward()

@@ -108,7 +108,7 @@ def test_backward_collects_the_grad_of_every_output(dz, a):
         def backward(self, gy0, gy1):
             return gy0 + 3 * gy1
 
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     y = dz.add(*Split()(x))
     y.backward()
     np.testing.assert_allclose(grad_as_array(x), np.full(a.shape, 4.0))

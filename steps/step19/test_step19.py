@@ -15,7 +15,7 @@ def test_variable_name_is_kept(dz):
     """Variable(data, name) keeps the name; it is None by default and can be set later."""
     assert dz.Variable(np.array(1.0)).name is None
     assert dz.Variable(np.array(1.0), name="x").name == "x"
-    x = dz.Variable(BOOK)
+    x = dz.Variable(BOOK.copy())
     x.name = "x"
     assert x.name == "x"
 
@@ -24,21 +24,21 @@ def test_variable_name_is_kept(dz):
 @given(a=arrays())
 def test_variable_shape_matches_numpy(dz, a):
     """x.shape is the shape of its data (a property: no parentheses); (2, 3) in the book."""
-    assert dz.Variable(a).shape == a.shape
+    assert dz.Variable(a.copy()).shape == a.shape
 
 
 @pytest.mark.grade(points=1, todo="step19.1")
 @given(a=arrays())
 def test_variable_ndim_matches_numpy(dz, a):
     """x.ndim is the number of dimensions of its data."""
-    assert dz.Variable(a).ndim == a.ndim
+    assert dz.Variable(a.copy()).ndim == a.ndim
 
 
 @pytest.mark.grade(points=1, todo="step19.2")
 @given(a=arrays())
 def test_variable_size_matches_numpy(dz, a):
     """x.size is the number of elements of its data."""
-    assert dz.Variable(a).size == a.size
+    assert dz.Variable(a.copy()).size == a.size
 
 
 @pytest.mark.grade(points=1, todo="step19.3")
@@ -47,14 +47,14 @@ def test_variable_dtype_matches_numpy(dz, a):
     """x.dtype is the data type of its data, for float, int and bool data alike."""
     for dtype in DTYPES:
         b = a.astype(dtype)
-        assert dz.Variable(b).dtype == b.dtype, f"data of dtype {b.dtype}"
+        assert dz.Variable(b.copy()).dtype == b.dtype, f"data of dtype {b.dtype}"
 
 
 @pytest.mark.grade(points=2, todo="step19.4")
 @given(a=arrays(shape=shapes(min_dims=1)))
 def test_len_is_the_length_of_the_first_axis(dz, a):
     """len(x) is len(x.data): the length of the first axis (2 for the book's 2x3 array)."""
-    assert len(dz.Variable(a)) == len(a)
+    assert len(dz.Variable(a.copy())) == len(a)
 
 
 @pytest.mark.grade(points=1, todo="step19.4")
@@ -67,7 +67,7 @@ def test_len_of_a_0d_variable_raises_like_numpy(dz):
 @pytest.mark.grade(points=1, todo="step19.5")
 def test_repr_of_the_book_matrix(dz):
     """print(x) of the book's 2x3 matrix shows `variable([[1 2 3]` / `          [4 5 6]])`."""
-    assert str(dz.Variable(BOOK)) == "variable([[1 2 3]\n          [4 5 6]])"
+    assert str(dz.Variable(BOOK.copy())) == "variable([[1 2 3]\n          [4 5 6]])"
 
 
 @pytest.mark.grade(points=2, todo="step19.5")
@@ -75,7 +75,7 @@ def test_repr_of_the_book_matrix(dz):
 @example(a=np.array(2.0))
 def test_repr_wraps_data_and_indents_by_9_spaces(dz, a):
     """repr(x) is 'variable(' + str(data) + ')', every later line indented by 9 spaces."""
-    lines = repr(dz.Variable(a)).split("\n")
+    lines = repr(dz.Variable(a.copy())).split("\n")
     assert lines[0].startswith("variable(") and lines[-1].endswith(")"), f"got {lines!r}"
     assert all(line.startswith(" " * 9) for line in lines[1:]), (
         f"continuation lines should start with 9 spaces (under the data): {lines!r}")

@@ -15,7 +15,7 @@ PAIRS = same_shape_arrays(2)
 def test_add_operator_matches_numpy(dz, pair):
     """x0 + x1 on two Variables is a Variable whose data is numpy's x0.data + x1.data."""
     a, b = pair
-    y = dz.Variable(a) + dz.Variable(b)
+    y = dz.Variable(a.copy()) + dz.Variable(b.copy())
     assert isinstance(y, dz.Variable), f"x0 + x1 gave {type(y).__name__}, expected a Variable"
     np.testing.assert_array_equal(y.data, a + b)
 
@@ -25,7 +25,7 @@ def test_add_operator_matches_numpy(dz, pair):
 def test_mul_operator_matches_numpy(dz, pair):
     """x0 * x1 on two Variables is a Variable whose data is numpy's x0.data * x1.data."""
     a, b = pair
-    y = dz.Variable(a) * dz.Variable(b)
+    y = dz.Variable(a.copy()) * dz.Variable(b.copy())
     assert isinstance(y, dz.Variable), f"x0 * x1 gave {type(y).__name__}, expected a Variable"
     np.testing.assert_array_equal(y.data, a * b)
 
@@ -35,7 +35,7 @@ def test_mul_operator_matches_numpy(dz, pair):
 def test_mul_backward_gives_each_input_the_other(dz, pair):
     """For y = x0 * x1 backward gives dy/dx0 = x1 and dy/dx1 = x0."""
     a, b = pair
-    x0, x1 = dz.Variable(a), dz.Variable(b)
+    x0, x1 = dz.Variable(a.copy()), dz.Variable(b.copy())
     dz.mul(x0, x1).backward()
     np.testing.assert_allclose(grad_as_array(x0), b, err_msg="dy/dx0 should be x1")
     np.testing.assert_allclose(grad_as_array(x1), a, err_msg="dy/dx1 should be x0")
@@ -52,7 +52,7 @@ def test_mul_backward_matches_finite_differences(dz, pair):
 @given(a=arrays())
 def test_mul_of_a_variable_with_itself_gives_2x(dz, a):
     """x * x uses x twice: its grads add up to 2x."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     (x * x).backward()
     np.testing.assert_allclose(grad_as_array(x), 2 * a)
 

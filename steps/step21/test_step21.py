@@ -26,7 +26,7 @@ def _scalars(s):
 def test_scalar_plus_variable_matches_numpy(dz, a, s):
     """s + x, with a Python or numpy scalar s on the left, is a Variable holding s + x.data."""
     for c in _scalars(s):
-        y = c + dz.Variable(a)
+        y = c + dz.Variable(a.copy())
         assert isinstance(y, dz.Variable), f"{type(c).__name__} + Variable gave {type(y).__name__}"
         np.testing.assert_array_equal(y.data, c + a)
 
@@ -36,7 +36,7 @@ def test_scalar_plus_variable_matches_numpy(dz, a, s):
 def test_scalar_times_variable_matches_numpy(dz, a, s):
     """s * x, with a Python or numpy scalar s on the left, is a Variable holding s * x.data."""
     for c in _scalars(s):
-        y = c * dz.Variable(a)
+        y = c * dz.Variable(a.copy())
         assert isinstance(y, dz.Variable), f"{type(c).__name__} * Variable gave {type(y).__name__}"
         np.testing.assert_array_equal(y.data, c * a)
 
@@ -47,7 +47,7 @@ def test_scalar_times_variable_matches_numpy(dz, a, s):
 def test_ndarray_on_the_left_gives_a_variable(dz, pair):
     """ndarray + x and ndarray * x give Variables, not ndarrays (thanks to __array_priority__)."""
     a, b = pair
-    for y, expected in ((b + dz.Variable(a), b + a), (b * dz.Variable(a), b * a)):
+    for y, expected in ((b.copy() + dz.Variable(a.copy()), b + a), (b.copy() * dz.Variable(a.copy()), b * a)):
         assert isinstance(y, dz.Variable), f"ndarray on the left gave {type(y).__name__}"
         np.testing.assert_array_equal(y.data, expected)
 
@@ -67,11 +67,11 @@ def test_as_variable_wraps_ndarrays_and_keeps_variables(dz, a):
 def test_function_call_accepts_ndarray_inputs(dz, pair):
     """A function called with ndarrays (Square()(a), Mul()(a, x)) turns them into Variables first."""
     a, b = pair
-    y = dz.Square()(a)
+    y = dz.Square()(a.copy())
     assert isinstance(y, dz.Variable)
     np.testing.assert_array_equal(y.data, a**2)
-    x = dz.Variable(b)
-    z = dz.Mul()(a, x)
+    x = dz.Variable(b.copy())
+    z = dz.Mul()(a.copy(), x)
     np.testing.assert_array_equal(z.data, a * b)
 
 
@@ -82,7 +82,7 @@ def test_add_keeps_numpy_dtype(dz, a, s):
     for dtype in DTYPES:
         b = a.astype(dtype)
         for c in _scalars(s):
-            for y, expected in ((dz.Variable(b) + c, b + c), (c + dz.Variable(b), c + b)):
+            for y, expected in ((dz.Variable(b.copy()) + c, b + c), (c + dz.Variable(b.copy()), c + b)):
                 assert y.dtype == expected.dtype, f"{dtype.__name__} data and {c!r}: dtype {y.dtype}"
                 np.testing.assert_array_equal(y.data, expected)
 
@@ -94,7 +94,7 @@ def test_mul_keeps_numpy_dtype(dz, a, s):
     for dtype in DTYPES:
         b = a.astype(dtype)
         for c in _scalars(s):
-            for y, expected in ((dz.Variable(b) * c, b * c), (c * dz.Variable(b), c * b)):
+            for y, expected in ((dz.Variable(b.copy()) * c, b * c), (c * dz.Variable(b.copy()), c * b)):
                 assert y.dtype == expected.dtype, f"{dtype.__name__} data and {c!r}: dtype {y.dtype}"
                 np.testing.assert_array_equal(y.data, expected)
 

@@ -26,7 +26,7 @@ def _left_operands(s, like):
 @example(a=np.array(2.0))
 def test_neg_value_and_grad(dz, a):
     """-x holds -x.data (-2.0 in the book) and backprop gives d(-x)/dx = -1 everywhere."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     y = -x
     np.testing.assert_array_equal(y.data, -a)
     y.backward()
@@ -39,7 +39,7 @@ def test_neg_value_and_grad(dz, a):
 def test_sub_grads_are_plus_and_minus_one(dz, pair):
     """For y = x0 - x1: y is x0.data - x1.data, dy/dx0 = 1 and dy/dx1 = -1."""
     a, b = pair
-    x0, x1 = dz.Variable(a), dz.Variable(b)
+    x0, x1 = dz.Variable(a.copy()), dz.Variable(b.copy())
     y = x0 - x1
     np.testing.assert_array_equal(y.data, a - b)
     y.backward()
@@ -53,9 +53,10 @@ def test_sub_grads_are_plus_and_minus_one(dz, pair):
 def test_rsub_with_operand_on_the_left(dz, a, s):
     """s - x, with a number, numpy scalar or ndarray s on the left, is a Variable holding s - x.data."""
     for c in _left_operands(s, a):
-        y = c - dz.Variable(a)
+        expected = c - a  # before the code under test sees c (the last c is an ndarray)
+        y = c - dz.Variable(a.copy())
         assert isinstance(y, dz.Variable), f"{type(c).__name__} - Variable gave {type(y).__name__}"
-        np.testing.assert_array_equal(y.data, c - a)
+        np.testing.assert_array_equal(y.data, expected)
 
 
 @pytest.mark.grade(points=2, todo="step22.3")
@@ -80,16 +81,17 @@ def test_div_grads_match_finite_differences(dz, pair):
 def test_rdiv_with_operand_on_the_left(dz, a, s):
     """s / x, with a number, numpy scalar or ndarray s on the left, holds s / x.data (1.5 in the book)."""
     for c in _left_operands(s, a):
-        y = c / dz.Variable(a)
+        expected = c / a  # before the code under test sees c (the last c is an ndarray)
+        y = c / dz.Variable(a.copy())
         assert isinstance(y, dz.Variable), f"{type(c).__name__} / Variable gave {type(y).__name__}"
-        np.testing.assert_array_equal(y.data, c / a)
+        np.testing.assert_array_equal(y.data, expected)
 
 
 @pytest.mark.grade(points=2, todo="step22.5")
 @given(a=POSITIVE, s=floats_in())
 def test_rdiv_grad_is_minus_s_over_x_squared(dz, a, s):
     """Backprop through s / x gives -s / x**2 and agrees with central differences."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     (s / x).backward()
     np.testing.assert_allclose(grad_as_array(x), -s / a**2, rtol=1e-12, atol=1e-12)
     check_grad(dz, lambda v: s / v, a)
@@ -102,7 +104,7 @@ def test_rsub_and_rdiv_keep_numpy_dtype(dz, a):
     for dtype in DTYPES:
         b = a.astype(dtype)
         for c in (3.0, 2, 0.5):
-            for y, expected in ((c - dz.Variable(b), c - b), (c / dz.Variable(b), c / b)):
+            for y, expected in ((c - dz.Variable(b.copy()), c - b), (c / dz.Variable(b.copy()), c / b)):
                 assert y.dtype == expected.dtype, f"{c!r} and {dtype.__name__} data: dtype {y.dtype}"
 
 
@@ -121,7 +123,7 @@ def test_reversed_ops_reject_non_numeric_operands(dz):
 @example(a=np.array(2.0), c=3.0)
 def test_pow_value_and_grad_follow_the_power_rule(dz, a, c):
     """x ** c holds x.data ** c (8.0 for 2.0 ** 3) and backprop gives c * x ** (c - 1)."""
-    x = dz.Variable(a)
+    x = dz.Variable(a.copy())
     y = x**c
     np.testing.assert_allclose(y.data, a**c)
     y.backward()
@@ -137,5 +139,5 @@ def test_expression_of_every_operator_matches_finite_differences(dz, a):
     def f(x):
         return -x**2 / 3.0 + (x - 1.0) * 2.0 - 1.0 / x
 
-    np.testing.assert_allclose(f(dz.Variable(a)).data, f(a))
+    np.testing.assert_allclose(f(dz.Variable(a.copy())).data, f(a))
     check_grad(dz, f, a)

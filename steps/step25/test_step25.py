@@ -7,6 +7,7 @@ and the order of attributes are free; the drawing test runs Graphviz's real `dot
 import shutil
 import subprocess
 from collections import Counter
+from copy import deepcopy
 
 import pytest
 from hypothesis import example, given
@@ -69,7 +70,7 @@ def test_dot_edge_points_from_src_to_dst(script, src, dst):
 
 
 def _parse_graph(script, graph):
-    text = script.dot_graph(graph)
+    text = script.dot_graph(deepcopy(graph))  # the test's graph stays as drawn
     assert isinstance(text, str), f"dot_graph returned {type(text).__name__}, not the DOT text"
     return parse_dot(text)
 

@@ -28,7 +28,7 @@ def _elementwise_fns(dz):
 def test_elementwise_matches_numpy(dz, script, xc):
     """elementwise(x, c) is sin(x) * c + x element by element, in the shape of x and c."""
     x, c = xc
-    y = script.elementwise(dz.Variable(x), dz.Variable(c))
+    y = script.elementwise(dz.Variable(x.copy()), dz.Variable(c.copy()))
     assert isinstance(y, dz.Variable), f"elementwise returned a {type(y).__name__}, not a Variable"
     assert_array_close(y, np.sin(x) * c + x, "elementwise(x, c)")
 
@@ -48,10 +48,10 @@ def test_elementwise_grad_matches_central_difference(dz, script, xcg):
 def test_tensor_grads_default_grad_is_ones(dz, script, xc):
     """Without gy, tensor_grads backprops from ones shaped like y: x + c gives ones, x * c gives (c, x)."""
     x, c = xc
-    gx, gc = script.tensor_grads(lambda a, b: a + b, dz.Variable(x), dz.Variable(c))
+    gx, gc = script.tensor_grads(lambda a, b: a + b, dz.Variable(x.copy()), dz.Variable(c.copy()))
     assert_array_close(gx, np.ones_like(x), "grad of x for y = x + c")
     assert_array_close(gc, np.ones_like(c), "grad of c for y = x + c")
-    gx, gc = script.tensor_grads(lambda a, b: a * b, dz.Variable(x), dz.Variable(c))
+    gx, gc = script.tensor_grads(lambda a, b: a * b, dz.Variable(x.copy()), dz.Variable(c.copy()))
     assert_array_close(gx, c, "grad of x for y = x * c")
     assert_array_close(gc, x, "grad of c for y = x * c")
 
@@ -64,7 +64,7 @@ def test_tensor_grads_with_gy_is_gy_times_derivative(dz, script, xcg):
     x, c, gy = xcg
     for name, f, dfdx, dfdc in _elementwise_fns(dz):
         note(f"y = {name}")
-        gx, gc = script.tensor_grads(f, dz.Variable(x), dz.Variable(c), gy=gy)
+        gx, gc = script.tensor_grads(f, dz.Variable(x.copy()), dz.Variable(c.copy()), gy=gy.copy())
         assert_array_close(gx, gy * dfdx(x, c), f"grad of x for y = {name}")
         assert_array_close(gc, gy * dfdc(x, c), f"grad of c for y = {name}")
 
@@ -75,7 +75,7 @@ def test_tensor_grads_keep_each_input_shape(dz, script, xc):
     """tensor_grads returns one grad per input, each with the shape of its input (x, c and sin(x))."""
     x, c = xc
     sin = dz.functions.sin
-    grads = script.tensor_grads(lambda a, b, d: sin(a) * b + d, *(dz.Variable(v) for v in (x, c, x)))
+    grads = script.tensor_grads(lambda a, b, d: sin(a) * b + d, *(dz.Variable(v.copy()) for v in (x, c, x)))
     assert len(grads) == 3, f"tensor_grads returned {len(grads)} grads for 3 inputs"
     for k, g in enumerate(grads):
         assert g is not None, f"the grad of input {k} is None"

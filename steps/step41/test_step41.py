@@ -19,7 +19,7 @@ BOOK_W = np.arange(12.0).reshape(3, 4) / 10
 def test_matmul_matches_numpy(dz, pair):
     """functions.matmul(x, W) is numpy's x @ W, of shape (N, H), for (N, D) @ (D, H)."""
     x, W = pair
-    y = dz.functions.matmul(dz.Variable(x), dz.Variable(W))
+    y = dz.functions.matmul(dz.Variable(x.copy()), dz.Variable(W.copy()))
     assert_array_close(y, x @ W, f"matmul of {x.shape} and {W.shape}")
 
 
@@ -29,7 +29,7 @@ def test_variable_matmul_and_dot_match_function(dz, pair):
     """x.matmul(W) and x.dot(W) give the same product as functions.matmul(x, W)."""
     x, W = pair
     for name in ("matmul", "dot"):
-        got = getattr(dz.Variable(x), name)(dz.Variable(W))
+        got = getattr(dz.Variable(x.copy()), name)(dz.Variable(W.copy()))
         assert_array_close(got, x @ W, f"x.{name}(W) for shapes {x.shape} and {W.shape}")
 
 
@@ -54,7 +54,7 @@ def test_matmul_misaligned_shapes_raise_value_error(dz, shape):
 def test_matmul_grads_have_input_shapes(dz, pair):
     """Backprop from x @ W gives x.grad the shape (N, D) and W.grad (D, H): the book's (2, 3) and (3, 4)."""
     x, W = pair
-    vx, vW = dz.Variable(x), dz.Variable(W)
+    vx, vW = dz.Variable(x.copy()), dz.Variable(W.copy())
     dz.functions.matmul(vx, vW).backward()
     ones = np.ones((x.shape[0], W.shape[1]))
     assert_array_close(grad_as_array(vx), ones @ W.T, f"x.grad for shapes {x.shape} @ {W.shape}")

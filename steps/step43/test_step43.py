@@ -39,7 +39,7 @@ def _value(y):
 @example(case=BOOK_CASE)
 def test_linear_simple_matches_formula(dz, case):
     """linear_simple(x, W, b) is x W + b, and linear_simple(x, W) is x W."""
-    x, W, b = (dz.Variable(a) for a in case)
+    x, W, b = (dz.Variable(a.copy()) for a in case)
     np.testing.assert_allclose(_value(dz.functions.linear_simple(x, W, b)), case[0] @ case[1] + case[2],
                                rtol=1e-12, atol=1e-12, err_msg="linear_simple(x, W, b)")
     np.testing.assert_allclose(_value(dz.functions.linear_simple(x, W)), case[0] @ case[1],
@@ -51,7 +51,7 @@ def test_linear_simple_matches_formula(dz, case):
 @example(case=BOOK_CASE)
 def test_linear_matches_formula(dz, case):
     """linear(x, W, b) is x W + b, and linear(x, W) is x W."""
-    x, W, b = (dz.Variable(a) for a in case)
+    x, W, b = (dz.Variable(a.copy()) for a in case)
     np.testing.assert_allclose(_value(dz.functions.linear(x, W, b)), case[0] @ case[1] + case[2],
                                rtol=1e-12, atol=1e-12, err_msg="linear(x, W, b)")
     np.testing.assert_allclose(_value(dz.functions.linear(x, W)), case[0] @ case[1],
@@ -61,7 +61,7 @@ def test_linear_matches_formula(dz, case):
 @pytest.mark.grade(points=1, todo="step43.2")
 def test_linear_is_one_function(dz):
     """linear makes one graph node (linear_simple makes two: matmul, then +)."""
-    x, W, b = (dz.Variable(a) for a in BOOK_CASE)
+    x, W, b = (dz.Variable(a.copy()) for a in BOOK_CASE)
     made = functions_of(dz.functions.linear(x, W, b))
     assert len(made) == 1, f"linear's output was made by {len(made)} functions: " + ", ".join(
         type(f).__name__ for f in made)
@@ -87,7 +87,7 @@ def test_linear_without_bias_grad_matches_central_difference(dz, case):
 @example(x=np.array([-1.0, 0.0, 2.0]))
 def test_sigmoid_simple_matches_formula(dz, x):
     """sigmoid_simple(x) is 1 / (1 + exp(-x)), element by element."""
-    np.testing.assert_allclose(_value(dz.functions.sigmoid_simple(dz.Variable(x))), _sigmoid(x),
+    np.testing.assert_allclose(_value(dz.functions.sigmoid_simple(dz.Variable(x.copy()))), _sigmoid(x),
                                rtol=1e-12, atol=1e-15)
 
 
@@ -103,7 +103,7 @@ def test_sigmoid_simple_grad_matches_central_difference(dz, x):
 @example(x=np.array([-1.0, 0.0, 2.0]))
 def test_sigmoid_matches_formula(dz, x):
     """sigmoid(x) is 1 / (1 + exp(-x)), element by element."""
-    np.testing.assert_allclose(_value(dz.functions.sigmoid(dz.Variable(x))), _sigmoid(x),
+    np.testing.assert_allclose(_value(dz.functions.sigmoid(dz.Variable(x.copy()))), _sigmoid(x),
                                rtol=1e-12, atol=1e-15)
 
 
@@ -129,7 +129,7 @@ def test_sigmoid_grad_matches_central_difference(dz, x):
 @given(x=arrays())
 def test_sigmoid_second_derivative_matches_formula(dz, x):
     """sigmoid's grad can be differentiated again: d2y/dx2 = y (1 - y) (1 - 2y)."""
-    v = dz.Variable(x)
+    v = dz.Variable(x.copy())
     dz.functions.sum(dz.functions.sigmoid(v)).backward(create_graph=True)
     gx = v.grad
     v.cleargrad()
@@ -158,7 +158,7 @@ def test_mean_squared_error_accepts_equal_sizes_that_do_not_grow(dz, n):
     """(1, 1) against (1,), and (n,) against (1, n), are compared element by element."""
     for s0, s1 in [((1, 1), (1,)), ((1,), (1, 1)), ((n,), (1, n)), ((1, n), (n,))]:
         x0, x1 = np.arange(1.0, np.prod(s0) + 1).reshape(s0), np.zeros(s1)
-        got = float(to_array(dz.functions.mean_squared_error(dz.Variable(x0), dz.Variable(x1))))
+        got = float(to_array(dz.functions.mean_squared_error(dz.Variable(x0.copy()), dz.Variable(x1.copy()))))
         rows = np.broadcast_shapes(s0, s1)[0]
         expected = np.sum((x0.ravel() - x1.ravel()) ** 2) / rows
         assert got == pytest.approx(expected, rel=1e-12), f"shapes {s0} and {s1}: {got} != {expected}"
@@ -170,7 +170,7 @@ def test_mean_squared_error_accepts_equal_sizes_that_do_not_grow(dz, n):
 def test_mean_squared_error_matches_formula(dz, pair):
     """mean_squared_error(x0, x1) is sum((x0 - x1) ** 2) / N, N the number of rows."""
     x0, x1 = pair
-    got = float(to_array(dz.functions.mean_squared_error(dz.Variable(x0), dz.Variable(x1))))
+    got = float(to_array(dz.functions.mean_squared_error(dz.Variable(x0.copy()), dz.Variable(x1.copy()))))
     expected = np.sum((x0 - x1) ** 2) / len(x0)
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-12), f"shape {x0.shape}: {got} != {expected}"
 

@@ -68,7 +68,7 @@ def test_layer_records_parameter_names_in_order(dz, kinds):
 @example(n_out=1, x=np.array([1.0, 2.0]))
 def test_layer_call_returns_forward_outputs_and_keeps_weakrefs(dz, n_out, x):
     """layer(x) returns forward's output (bare, or a tuple), and holds inputs and outputs by weakref."""
-    layer, v = _double(dz, n_out), dz.Variable(x)
+    layer, v = _double(dz, n_out), dz.Variable(x.copy())
     ys = layer(v)
     ys = ys if n_out > 1 else (ys,)
     assert len(ys) == n_out, f"layer(x) returned {len(ys)} outputs, forward made {n_out}"
@@ -132,7 +132,7 @@ def test_linear_makes_W_on_first_call(dz, shape):
     layer = dz.layers.Linear(O)
     assert layer.W.data is None, "without in_size, W must wait for the first input"
     x = np.linspace(-1, 1, N * I, dtype=np.float32).reshape(N, I)
-    y = to_array(layer(x))
+    y = to_array(layer(x.copy()))
     W, b = to_array(layer.W), to_array(layer.b)
     assert W.shape == (I, O) and y.shape == (N, O), f"W {W.shape}, y {y.shape} for x {x.shape}"
     assert W.dtype == b.dtype == y.dtype == np.float32, f"dtypes: W {W.dtype}, b {b.dtype}, y {y.dtype}"
@@ -144,7 +144,7 @@ def test_linear_nobias_has_only_W(dz):
     """Linear(O, nobias=True): b is None, params() yields W alone, and y = x W."""
     layer = dz.layers.Linear(3, nobias=True)
     x = np.ones((2, 4), dtype=np.float32)
-    y = to_array(layer(x))
+    y = to_array(layer(x.copy()))
     assert layer.b is None and [id(p) for p in layer.params()] == [id(layer.W)]
     np.testing.assert_allclose(y, x @ to_array(layer.W), rtol=1e-6)
 

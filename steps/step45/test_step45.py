@@ -99,7 +99,7 @@ def test_mlp_forward_matches_layer_by_layer(dz, sizes, x, use_tanh):
                    (dz.functions.sigmoid, lambda t: 1 / (1 + np.exp(-t))))
     np.random.seed(0)
     model = dz.models.MLP(tuple(sizes), activation=act)
-    y = to_array(model(x))
+    y = to_array(model(x.copy()))
     h = x
     for i in range(len(sizes)):
         layer = getattr(model, f"l{i}")

@@ -1,5 +1,7 @@
 """Step 47: get_item, softmax and softmax cross entropy, with their grads."""
 
+from copy import deepcopy
+
 import numpy as np
 import pytest
 from hypothesis import example, given
@@ -35,9 +37,10 @@ def _cross_entropy(x, t):
 def test_get_item_selects_like_numpy(dz, x):
     """get_item(x, index) and x[index] hold what numpy indexing gives, for the book's index kinds."""
     for index in INDICES:
-        y = dz.functions.get_item(dz.Variable(x), index)
+        y = dz.functions.get_item(dz.Variable(x.copy()), deepcopy(index))  # x[index] may be a view
         np.testing.assert_array_equal(to_array(y), x[index], err_msg=f"index {index!r}")
-        np.testing.assert_array_equal(to_array(dz.Variable(x)[index]), x[index], err_msg=f"x[{index!r}]")
+        got = dz.Variable(x.copy())[deepcopy(index)]
+        np.testing.assert_array_equal(to_array(got), x[index], err_msg=f"x[{index!r}]")
 
 
 @pytest.mark.grade(points=2, todo="step47.1")
@@ -56,14 +59,14 @@ def test_get_item_repeated_indices_accumulate(dz):
 def test_get_item_grad_matches_central_difference(dz, x):
     """Backprop through get_item agrees with central differences, for every index kind."""
     for index in INDICES:
-        check_grad(dz, lambda v, index=index: dz.functions.get_item(v, index), x, todo="step47.1")
+        check_grad(dz, lambda v, index=index: dz.functions.get_item(v, deepcopy(index)), x, todo="step47.1")
 
 
 @pytest.mark.grade(points=1, todo="step47.2")
 @given(x=arrays(LOGITS))
 def test_softmax_simple_matches_numpy(dz, x):
     """softmax_simple(x) is exp(x) / sum(exp(x)) along axis 1, and its grad passes the check."""
-    y = dz.functions.softmax_simple(dz.Variable(x))
+    y = dz.functions.softmax_simple(dz.Variable(x.copy()))
     np.testing.assert_allclose(to_array(y), _softmax(x), rtol=1e-10, atol=1e-12)
     check_grad(dz, dz.functions.softmax_simple, x, todo="step47.2")
 
@@ -74,7 +77,7 @@ def test_softmax_simple_matches_numpy(dz, x):
 def test_softmax_rows_sum_to_one_even_at_1000(dz, x):
     """softmax(x) is finite, in [0, 1], each row sums to 1 and matches numpy, even for logits of ±1000."""
     with np.errstate(over="raise", invalid="raise"):
-        got = to_array(dz.functions.softmax(dz.Variable(x)))
+        got = to_array(dz.functions.softmax(dz.Variable(x.copy())))
     assert np.all(np.isfinite(got)), "softmax overflowed: subtract each row's max before exp"
     np.testing.assert_allclose(got.sum(axis=1), 1.0, rtol=1e-12, err_msg="rows do not sum to 1")
     np.testing.assert_allclose(got, _softmax(x), rtol=1e-10, atol=1e-300)
@@ -84,7 +87,7 @@ def test_softmax_rows_sum_to_one_even_at_1000(dz, x):
 def test_softmax_keeps_float32(dz):
     """softmax of float32 logits is float32, with the axis given (axis=0 here)."""
     x = np.array([[0.5, -1.0], [2.0, 0.0], [1.0, 1.0]], dtype=np.float32)
-    y = dz.functions.softmax(dz.Variable(x), axis=0)
+    y = dz.functions.softmax(dz.Variable(x.copy()), axis=0)
     assert to_array(y).dtype == np.float32, f"dtype is {to_array(y).dtype}, expected float32"
     np.testing.assert_allclose(to_array(y), _softmax(x.T.astype(np.float64)).T, rtol=1e-6)
 
@@ -102,9 +105,9 @@ def test_softmax_grad_matches_central_difference(dz, x):
 def test_softmax_cross_entropy_simple_matches_formula(dz, x):
     """softmax_cross_entropy_simple is the mean of -log softmax(x)[t], and its grad passes the check."""
     t = _labels(x)
-    got = float(to_array(dz.functions.softmax_cross_entropy_simple(dz.Variable(x), t)))
+    got = float(to_array(dz.functions.softmax_cross_entropy_simple(dz.Variable(x.copy()), t.copy())))
     assert got == pytest.approx(_cross_entropy(x, t), rel=1e-9, abs=1e-12)
-    check_grad(dz, lambda v: dz.functions.softmax_cross_entropy_simple(v, t), x, todo="step47.5")
+    check_grad(dz, lambda v: dz.functions.softmax_cross_entropy_simple(v, t.copy()), x, todo="step47.5")
 
 
 @pytest.mark.grade(points=2, todo="step47.6")
@@ -113,7 +116,7 @@ def test_softmax_cross_entropy_simple_matches_formula(dz, x):
 def test_softmax_cross_entropy_matches_formula(dz, x):
     """softmax_cross_entropy(x, t) is the mean over rows of -log softmax(x)[row, t[row]]."""
     t = _labels(x)
-    y = dz.functions.softmax_cross_entropy(dz.Variable(x), t)
+    y = dz.functions.softmax_cross_entropy(dz.Variable(x.copy()), t.copy())
     assert to_array(y).shape == (), f"the loss has shape {to_array(y).shape}, expected a scalar ()"
     assert float(to_array(y)) == pytest.approx(_cross_entropy(x, t), rel=1e-9, abs=1e-12)
 
@@ -135,7 +138,7 @@ def test_softmax_cross_entropy_is_stable_at_1000(dz):
 def test_softmax_cross_entropy_grad_matches_central_difference(dz, x):
     """Backprop through softmax_cross_entropy agrees with central differences (labels get no grad)."""
     t = _labels(x)
-    check_grad(dz, lambda v: dz.functions.softmax_cross_entropy(v, t), x, todo="step47.7")
+    check_grad(dz, lambda v: dz.functions.softmax_cross_entropy(v, t.copy()), x, todo="step47.7")
 
 
 @pytest.mark.grade(points=1, todo="step47.6")
@@ -145,7 +148,7 @@ def test_softmax_cross_entropy_rejects_bad_labels(dz):
     for bad, shown in [(np.array([0, 3]), "3"), (np.array([-1, 0]), "-1"), (np.array([0.0, 2.5]), "2.5")]:
         for f in (dz.functions.softmax_cross_entropy, dz.functions.softmax_cross_entropy_simple):
             with pytest.raises((ValueError, TypeError)) as info:
-                f(x, bad)
+                f(x, bad.copy())
             assert shown in str(info.value), f"the error for labels {bad} does not name {shown}: {info.value}"
 
 

@@ -98,7 +98,7 @@ def test_train_epoch_visits_every_sample_once(dz, script, batch_size):
     x, t = _data()
     model, optimizer = _SpyModel(dz, np.zeros((2, 3))), _CountingOptimizer()
     np.random.seed(0)
-    script.train_epoch(model, optimizer, x, t, batch_size)
+    script.train_epoch(model, optimizer, x.copy(), t.copy(), batch_size)  # x stays in stored order
     sizes = [len(b) for b in model.batches]
     n = math.ceil(300 / batch_size)
     assert sizes == [batch_size] * (n - 1) + [300 - batch_size * (n - 1)], f"mini-batch sizes {sizes}"
@@ -114,9 +114,9 @@ def test_train_epoch_returns_the_mean_loss_per_sample(dz, script):
     """The returned loss is the mean over all samples: a short last batch counts by its size."""
     x, t = _data()
     W = np.array([[1.0, -2.0, 0.5], [0.3, 0.8, -1.0]])
-    model, optimizer = _SpyModel(dz, W), _CountingOptimizer()  # the optimizer leaves W alone
+    model, optimizer = _SpyModel(dz, W.copy()), _CountingOptimizer()  # the optimizer leaves W alone
     np.random.seed(0)
-    got = script.train_epoch(model, optimizer, x, t, 128)
+    got = script.train_epoch(model, optimizer, x.copy(), t.copy(), 128)
     expected = _cross_entropy(x.astype(np.float64) @ W, t)
     assert got == pytest.approx(expected, rel=1e-9), (
         f"train_epoch returned {got}, the mean loss per sample is {expected}")

@@ -46,7 +46,7 @@ def test_test_mode_restores_train_when_block_raises(dz):
 def test_dropout_is_identity_in_test_mode(dz, a, ratio):
     """In test mode dropout(x, ratio) returns x unchanged: no mask, no scaling."""
     with dz.test_mode():
-        y = dz.functions.dropout(dz.Variable(a), ratio)
+        y = dz.functions.dropout(dz.Variable(a.copy()), ratio)
     np.testing.assert_array_equal(to_array(y), a, err_msg=f"dropout in test mode changed x (ratio {ratio})")
 
 
@@ -68,7 +68,7 @@ def test_dropout_keeps_expectation(dz, ratio, c):
 def test_dropout_zeroes_a_share_ratio_and_scales_the_rest(dz, ratio):
     """Each element becomes 0 or x / (1 - ratio), and the share of zeros is ratio within 5 standard errors."""
     x = np.linspace(1.0, 2.0, N)
-    y = to_array(_dropout_seeded(dz, x, ratio))
+    y = to_array(_dropout_seeded(dz, x.copy(), ratio))
     dropped = y == 0
     np.testing.assert_allclose(y[~dropped], x[~dropped] / (1 - ratio), rtol=1e-12,
                                err_msg="a kept element is not x / (1 - ratio)")
@@ -82,7 +82,7 @@ def test_dropout_zeroes_a_share_ratio_and_scales_the_rest(dz, ratio):
 def test_dropout_mask_comes_from_numpy_global_generator(dz, seed, ratio):
     """After np.random.seed(s) the mask is the book's, np.random.rand(*x.shape) > ratio, every time."""
     x = np.arange(1.0, 13.0).reshape(3, 4)
-    y = to_array(_dropout_seeded(dz, x, ratio, seed))
+    y = to_array(_dropout_seeded(dz, x.copy(), ratio, seed))
     np.random.seed(seed)
     expected = x * (np.random.rand(*x.shape) > ratio) / (1 - ratio)
     np.testing.assert_allclose(y, expected, rtol=1e-12, err_msg=(

@@ -34,7 +34,7 @@ def test_im2col_book_shapes(dz):
     """im2col of (1, 3, 7, 7) and (10, 3, 7, 7) with a 5 x 5 kernel gives (9, 75) and (90, 75)."""
     for n, expected in ((1, (9, 75)), (10, (90, 75))):
         x = np.random.default_rng(0).random((n, 3, 7, 7))
-        col = dz.functions.im2col(x, 5, 1, 0, to_matrix=True)
+        col = dz.functions.im2col(x.copy(), 5, 1, 0, to_matrix=True)
         assert col.shape == expected, f"im2col of {x.shape}, kernel 5: shape {col.shape}, expected {expected}"
 
 
@@ -43,7 +43,7 @@ def test_im2col_book_shapes(dz):
 def test_im2col_rows_are_flattened_patches(dz, case):
     """Row (n, i, j) of im2col(x) is the padded patch under output position (i, j), flattened (C, KH, KW)."""
     x, W, stride, pad = case
-    col = dz.functions.im2col(x, W.shape[2:], stride, pad, to_matrix=True)
+    col = dz.functions.im2col(x.copy(), W.shape[2:], stride, pad, to_matrix=True)
     patches = by_windows(x, W.shape[2:], stride, pad, lambda p: p.reshape(len(x), -1))  # (N, CKK, OH, OW)
     expected = patches.transpose(0, 2, 3, 1)
     assert_array_close(col, expected.reshape(-1, patches.shape[1]), "im2col(x)")
@@ -55,9 +55,9 @@ def test_col2im_is_adjoint_of_im2col(dz, case, seed):
     """<im2col(x), c> = <x, col2im(c)> for any x and c: col2im adds every patch back where it came from."""
     x, W, stride, pad = case
     kernel = W.shape[2:]
-    col = to_array(dz.functions.im2col(x, kernel, stride, pad, to_matrix=True))
+    col = to_array(dz.functions.im2col(x.copy(), kernel, stride, pad, to_matrix=True))
     c = np.random.default_rng(seed).uniform(-1, 1, col.shape)
-    back = to_array(dz.functions.col2im(c, x.shape, kernel, stride, pad, to_matrix=True))
+    back = to_array(dz.functions.col2im(c.copy(), x.shape, kernel, stride, pad, to_matrix=True))
     assert back.shape == x.shape, f"col2im gave shape {back.shape}, expected the image shape {x.shape}"
     left, right = float(np.sum(col * c)), float(np.sum(x * back))
     assert left == pytest.approx(right, rel=1e-9, abs=1e-9), (
@@ -78,7 +78,8 @@ def test_conv2d_simple_matches_naive_loop(dz, case):
     """conv2d_simple(x, W, b, stride, pad) equals a loop over output positions (any kernel, stride, pad)."""
     x, W, stride, pad = case
     b = np.linspace(-1, 1, W.shape[0])
-    y = dz.functions.conv2d_simple(dz.Variable(x), dz.Variable(W), dz.Variable(b), stride, pad)
+    xv, Wv, bv = dz.Variable(x.copy()), dz.Variable(W.copy()), dz.Variable(b.copy())
+    y = dz.functions.conv2d_simple(xv, Wv, bv, stride, pad)
     assert_array_close(y, naive_conv2d(x, W, b, stride, pad), "conv2d_simple(x, W, b)", rtol=1e-9, atol=1e-9)
 
 
@@ -89,9 +90,9 @@ def test_conv2d_matches_naive_loop(dz, case):
     """conv2d(x, W, b, stride, pad) equals a loop over output positions, with and without bias."""
     x, W, stride, pad = case
     b = np.linspace(-1, 1, W.shape[0])
-    y = dz.functions.conv2d(dz.Variable(x), dz.Variable(W), dz.Variable(b), stride, pad)
+    y = dz.functions.conv2d(dz.Variable(x.copy()), dz.Variable(W.copy()), dz.Variable(b.copy()), stride, pad)
     assert_array_close(y, naive_conv2d(x, W, b, stride, pad), "conv2d(x, W, b)", rtol=1e-9, atol=1e-9)
-    y = dz.functions.conv2d(x, W, None, stride, pad)
+    y = dz.functions.conv2d(x.copy(), W.copy(), None, stride, pad)
     assert_array_close(y, naive_conv2d(x, W, None, stride, pad), "conv2d(x, W)", rtol=1e-9, atol=1e-9)
 
 
@@ -117,7 +118,7 @@ def test_conv2d_without_bias_gives_grads_of_x_and_W(dz):
 def _grad_wrt_W(dz, x, stride, pad, order):
     """W -> d^order/dW^order of sum(conv2d(x, W) ** 4) / 4, contracted with fixed directions."""
     def f(Wv):
-        y = dz.functions.conv2d(dz.Variable(x), Wv, None, stride, pad)
+        y = dz.functions.conv2d(dz.Variable(x.copy()), Wv, None, stride, pad)
         g = dz.functions.sum(y**4) / 4
         for k in range(order):
             Wv.cleargrad()
@@ -161,7 +162,7 @@ def test_conv2d_grad_of_W_grad_wrt_x(dz):
 def test_pooling_matches_naive_max(dz, case):
     """pooling(x, kernel, stride) is the maximum of each window (square and non-square kernels)."""
     x, kernel, stride = case
-    y = dz.functions.pooling(dz.Variable(x), kernel, stride)
+    y = dz.functions.pooling(dz.Variable(x.copy()), kernel, stride)
     assert_array_close(y, _naive_pool(x, kernel, stride, np.max), f"pooling(x, {kernel}, {stride})")
 
 
@@ -179,7 +180,7 @@ def test_pooling_grads_match_central_difference(dz, case):
 def test_average_pooling_matches_naive_mean(dz, case):
     """average_pooling(x, kernel, stride) is the mean of each window (square and non-square kernels)."""
     x, kernel, stride = case
-    y = dz.functions.average_pooling(dz.Variable(x), kernel, stride)
+    y = dz.functions.average_pooling(dz.Variable(x.copy()), kernel, stride)
     assert_array_close(y, _naive_pool(x, kernel, stride, np.mean), f"average_pooling(x, {kernel}, {stride})")
 
 
@@ -197,7 +198,7 @@ def test_average_pooling_grads_match_central_difference(dz, case):
 def test_pooling_simple_matches_pooling(dz, case):
     """pooling_simple, built from im2col and max, gives what pooling gives."""
     x, kernel, stride = case
-    y = dz.functions.pooling_simple(dz.Variable(x), kernel, stride)
+    y = dz.functions.pooling_simple(dz.Variable(x.copy()), kernel, stride)
     assert_array_close(y, _naive_pool(x, kernel, stride, np.max), f"pooling_simple(x, {kernel}, {stride})")
 
 
@@ -216,7 +217,7 @@ def test_conv2d_layer_takes_in_channels_from_first_input(dz):
     layer = dz.layers.Conv2d(4, kernel_size=3, stride=1, pad=1)
     assert layer.W.data is None, "without in_channels, W should wait for the first input (W.data is None)"
     x = np.random.randn(2, 3, 5, 5).astype(np.float32)
-    y = layer(x)
+    y = layer(x.copy())
     assert layer.W.shape == (4, 3, 3, 3), f"W has shape {layer.W.shape}, expected (4, 3, 3, 3)"
     assert layer.W.dtype == np.float32 and y.dtype == np.float32, f"W is {layer.W.dtype}, y {y.dtype}"
     assert y.shape == (2, 4, 5, 5), f"the output has shape {y.shape}, expected (2, 4, 5, 5)"
