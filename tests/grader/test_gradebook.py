@@ -23,7 +23,9 @@ from grader.runner import RunOptions, run_step
 from grader.targets import Target
 
 STEPS = [1, 4]
-TIMEOUT = 1.0  # seconds per test: the hang costs two of them
+# Seconds per test: the hang costs two of them. Not 1: a solved test takes up to 0.4 s, and on a
+# loaded machine (two cores, load 13) a 1 s limit made this test fail once.
+TIMEOUT = 2.0
 
 
 def _zip(folder, archive, prefix="", extra=()):
@@ -39,7 +41,7 @@ def _make_class(root, scratch):
     """Every kind of entry; returns {student id: entry name}."""
     root.mkdir()
     for name, kind, steps in (("solved", "solution", STEPS), ("skeleton", "skeleton", STEPS),
-                              ("half", "half", STEPS), ("hang", "hang", [1]), ("zipped", "zip", [1])):
+                              ("half", "half", STEPS), ("hang", "hang", [1])):
         synthetic.make_student(root, name, kind, steps)  # half: step 1 solved, step 4 skeleton
     syntax = materialise(1, root / "syntax" / "step01")
     (syntax / "step01.py").write_text("def broken(:\n" + (syntax / "step01.py").read_text())
@@ -58,10 +60,10 @@ def _make_class(root, scratch):
     (root / "empty").mkdir()
     materialise(1, root / "kim" / "step01")
     synthetic.make_student(scratch, "kim", "skeleton", [1])
-    _zip(scratch / "kim", root / "kim.zip")  # the same name twice: kim and kim-2
+    _zip(scratch / "kim", root / "kim.zip")  # a plain zip, and the same name twice: kim and kim-2
     materialise(1, root / "김철수" / "step01")
     return {"solved": "solved", "skeleton": "skeleton", "half": "half", "hang": "hang",
-            "zipped": "zipped.zip", "syntax": "syntax", "tarred": "tarred.tar.gz", "mac": "mac.zip",
+            "syntax": "syntax", "tarred": "tarred.tar.gz", "mac": "mac.zip",
             "flat": "flat.zip", "empty": "empty", "kim": "kim", "kim-2": "kim.zip", "김철수": "김철수"}
 
 
@@ -88,7 +90,7 @@ def test_a_class_gets_the_numbers_of_single_step_runs(tmp_path):
     expected = {  # student: {step: (score, status, flag) or (status, flag) for a step not graded}
         "solved": {1: solved[1], 4: solved[4]}, "skeleton": {1: skel[1], 4: skel[4]},
         "half": {1: solved[1], 4: skel[4]}, "hang": {1: (ref["hang", 1].score, "timed-out"), 4: missing},
-        "zipped": {1: solved[1], 4: missing}, "syntax": {1: (0.0, "syntax-error"), 4: missing},
+        "syntax": {1: (0.0, "syntax-error"), 4: missing},
         "tarred": {1: missing, 4: solved[4]}, "mac": {1: solved[1], 4: missing},
         "flat": {1: solved[1], 4: solved[4]}, "empty": {1: invalid, 4: invalid},
         "kim": {1: solved[1], 4: missing}, "kim-2": {1: skel[1], 4: missing},
@@ -112,7 +114,7 @@ def test_a_class_gets_the_numbers_of_single_step_runs(tmp_path):
                 assert row["status"] == "graded" and float(row["score"]) == want[0], (student, step, row)
                 assert want[1] in row["flags"].split(), (student, step, row)
         totals[student] = sum(float(rows[student, s]["score"]) for s in STEPS)
-    assert "no step04/ folder" in rows["zipped", 4]["flags"] and "no stepNN/" in rows["empty", 1]["flags"]
+    assert "no step04/ folder" in rows["kim-2", 4]["flags"] and "no stepNN/" in rows["empty", 1]["flags"]
     assert not any({"syntax-error", "import-error"} & set(r["flags"].split()) for k, r in rows.items()
                    if k[0] != "syntax")
 
