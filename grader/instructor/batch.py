@@ -1,23 +1,29 @@
 """Grade a whole class: every submission × every step, K submissions at a time, resumable.
 
-Outputs in OUT: gradebook.csv, students/<student>.json and summary.html, every file written
-atomically. A student's JSON is also the resume record: each step keeps the key it was
-graded with (a hash of the step folder's content, of the step's tests, hints and hidden
-tests, of the grader's own code and of the grading options), and a step whose key has not
-changed is not graded again unless --force. Tests always come from this repository, never
-from a submission.
+Outputs in OUT: gradebook.csv (a row per student and step), roster.csv (a row per student, for
+an LMS's grade import), feedback/<student>.html and .txt (the scorecards to hand back),
+students/<student>.json and summary.html, every file written atomically. Every row carries the
+step's real maximum, also a step that was not graded: it comes from the trusted collection of
+the instructor's tests (grader.collection, cached; no student code is loaded).
+
+A student's JSON is also the resume record: each step keeps the key it was graded with (a
+hash of the step's files, of the step's tests, hints and hidden tests, of the grader's own
+code and of the grading options), and a step whose key has not changed is not graded again
+unless --force. Tests always come from this repository, never from a submission.
 
 A batch never loses a row: whatever goes wrong with one submission (unpacking it, grading
 a step, writing its record) becomes that row's `error` with the reason, and the batch goes
-on. The gradebook and the summary are written whatever happens, after Ctrl-C too (the rows
-finished so far; the exit status is then 130), and the unpack folders are removed.
+on. The outputs are written whatever happens, after Ctrl-C too (the rows finished so far;
+the exit status is then 130), and the unpack folders are removed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -30,11 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import catalog
-from grader.instructor import class_summary, gradebook, submissions
+from grader import catalog, guard, i18n, markers, runner
+from grader.collection import CollectionError, collect
+from grader.instructor import class_summary, feedback_files, gradebook, submissions
 from grader.instructor.gradebook import Row
 from grader.instructor.submissions import Submission
-from grader.report import course_json
+from grader.report import course_json, scorecard
 from grader.report.files import clean_text, write_atomic
 from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
@@ -81,20 +88,70 @@ def one_line(text: str) -> str:
     return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
 
 
-def _row(sub: Submission, step: int, status: str, result: StepResult | None = None, problem: str = "") -> Row:
-    """One gradebook row (and the per-step record of a student's JSON)."""
+def _row(sub: Submission, step: int, status: str, result: StepResult | None = None, problem: str = "",
+         maximum: float = 0.0) -> Row:
+    """One gradebook row (and the per-step record of a student's JSON). A step not graded scores
+    0 of `maximum`, the step's trusted maximum; a graded one keeps its run's score and maximum,
+    its flags and its scorecard (what the student's feedback file shows)."""
     if result is None:
-        return {"student": sub.student, "entry": sub.entry, "step": step, "score": 0, "max_score": 0,
+        return {"student": sub.student, "entry": sub.entry, "step": step, "score": 0.0, "max_score": maximum,
                 "status": status, "seconds": 0.0, "flags": one_line(problem)}
     outcomes = {t.outcome for t in result.tests}
     flags = [name for name, outcome in (("timed-out", Outcome.TIMEOUT), ("crashed", Outcome.CRASHED),
                                         ("not-started", Outcome.NOT_STARTED)) if outcome in outcomes]
+    flags += load_flags(result)
     flags += ["tampered"] if result.flags else []
     flags += [one_line(result.setup_error.splitlines()[0])] if result.setup_error.strip() else []
+    # The scorecard names the entry, not the unpack folder it was graded in.
+    card = scorecard.render(dataclasses.replace(result, target=sub.entry))
     return {"student": sub.student, "entry": sub.entry, "step": step, "score": result.score,
             "max_score": result.max_score, "status": "error" if result.setup_error else status,
             "seconds": round(result.elapsed, 2), "flags": " ".join(flags),
-            "result": course_json.to_dict(result)}
+            "result": course_json.to_dict(result), "scorecard": card}
+
+
+def _syntax_error(lang: str) -> re.Pattern[str]:
+    """The loader's message for a SyntaxError, as a run in lang words it (grader.i18n)."""
+    probe = i18n.translate("SyntaxError in FILE, line 7: WHY", lang)
+    return re.compile(re.escape(probe).replace("FILE", ".*").replace("7", r"\d+").replace("WHY", ".*"))
+
+
+def load_flags(result: StepResult) -> list[str]:
+    """syntax-error or import-error when the step's code could not be loaded (a test's outcome
+    is `error` only then: grader.verdict)."""
+    messages = [t.message.splitlines()[0] for t in result.tests if t.outcome == Outcome.ERROR and t.message]
+    if not messages:
+        return []
+    syntax = _syntax_error(result.lang)
+    return ["syntax-error" if any(syntax.match(m) for m in messages) else "import-error"]
+
+
+def trusted_maximum(step: int, hidden: Path | None, scratch: Path) -> float:
+    """The step's maximum as a run sets it (grader.runner's _prepare and _grade): the trusted
+    collection of the instructor's test file, checked against the manifest, and of the hidden
+    tests, laid out as a run lays them out (so the collection cache is shared), without the
+    tests this machine cannot run. No student code is loaded."""
+    visible = catalog.test_file(step)
+    data = runner.instructor_file(visible)
+    rel = visible.relative_to(catalog.REPO)
+    if not guard.matches_manifest(step, data):
+        raise CollectionError(f"{rel} differs from grader/manifest.json")
+    tests = scratch / "tests"
+    try:
+        files = [_write(tests / rel, data)]
+        run = RunOptions(Target("submission", step, scratch), hidden=hidden)
+        for i, path in enumerate(runner.hidden_tests(run)):
+            files.append(_write(tests / "hidden" / f"h{i}" / path.name, runner.instructor_file(path)))
+        infos = collect(tests, files, step)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return float(sum(info.points for info in infos if markers.unmet_needs(info) is None))
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
 
 
 def _hash_files(files: list[tuple[str, Path]]) -> str:
@@ -163,6 +220,8 @@ class _Batch:
         self.rows: dict[tuple[str, int], Row] = {}
         self.counts: Counter[str] = Counter()
         self.inputs: dict[int, str] = {}
+        self.maxima: dict[int, float] = {}
+        self.maxima_lock = threading.Lock()  # one collection per step, whichever job asks first
 
     def stop(self) -> None:
         with self.lock:
@@ -177,6 +236,19 @@ class _Batch:
         text = json.dumps({"content": content, "inputs": inputs, "grader": self.version,
                            "options": self.opts.grading()}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def maximum(self, step: int) -> float:
+        """The step's trusted maximum (0 when its tests cannot be collected: every graded row of
+        the step then says why)."""
+        with self.maxima_lock:
+            if step not in self.maxima:
+                try:
+                    self.maxima[step] = trusted_maximum(step, self.opts.hidden,
+                                                        self.tmp / "maxima" / catalog.step_name(step))
+                except Exception as exc:
+                    print(f"batch: step {step}'s maximum is unknown: {reason(exc)}", file=sys.stderr)
+                    self.maxima[step] = 0.0
+            return self.maxima[step]
 
     def grade_submission(self, index: int, sub: Submission) -> None:
         """Unpack one submission, grade each step and record a row for each, whatever happens."""
@@ -196,26 +268,30 @@ class _Batch:
                 try:
                     row, how = self._grade_step(sub, step, records, status)
                 except Exception as exc:
-                    row, how = _row(sub, step, "error", problem=f"grading failed: {reason(exc)}"), "error"
+                    row = _row(sub, step, "error", problem=f"grading failed: {reason(exc)}",
+                               maximum=self.maximum(step))
+                    how = "error"
                 self._record(sub, step, row, how, records)
                 done.add(step)
         except Exception as exc:  # a fault of the batch itself: still a row for every step
             for step in self.opts.steps:
                 if step not in done:
-                    self._record(sub, step, _row(sub, step, "error", problem=reason(exc)), "error", {})
+                    row = _row(sub, step, "error", problem=reason(exc), maximum=self.maximum(step))
+                    self._record(sub, step, row, "error", {})
         finally:
             shutil.rmtree(into, ignore_errors=True)
 
     def _grade_step(self, sub: Submission, step: int, records: dict[str, Row],
                     status: str) -> tuple[Row, str]:
         """The row of one step, and how it was made: graded, unchanged (resumed) or a status."""
-        name = catalog.step_name(step)
         if sub.root is None:
-            return _row(sub, step, status, problem=sub.problem), status
-        folder = sub.root / name
-        if not folder.is_dir():
-            return _row(sub, step, "missing", problem=f"no {name}/ folder"), "missing"
-        content = submissions.content_hash(folder)
+            return _row(sub, step, status, problem=sub.problem, maximum=self.maximum(step)), status
+        source = submissions.locate(sub.root, step, self.opts.steps)
+        folder = source.folder
+        if folder is None:
+            return _row(sub, step, source.status, problem=source.problem,
+                        maximum=self.maximum(step)), source.status
+        content = submissions.flat_hash(folder, step) if source.flat else submissions.content_hash(folder)
         key = self.key(step, content)
         old = records.get(str(step))
         if not self.opts.force and old and old.get("key") == key and old.get("status") == "graded":
@@ -297,6 +373,23 @@ def _wait_for(futures: list[Future[None]]) -> None:
         time.sleep(0.1)
 
 
+def _write_outputs(rows: list[Row], opts: BatchOptions) -> None:
+    """Every output of the rows finished: each is tried even when another fails; the first
+    failure is raised after."""
+    writers = [lambda: gradebook.write(rows, opts.out / "gradebook.csv"),
+               lambda: gradebook.write_roster(rows, opts.steps, opts.out / "roster.csv"),
+               lambda: feedback_files.write(rows, opts.lang, opts.out / "feedback"),
+               lambda: class_summary.write(rows, opts.steps, opts.out / "summary.html")]
+    failures: list[Exception] = []
+    for write in writers:
+        try:
+            write()
+        except Exception as exc:
+            failures.append(exc)
+    if failures:
+        raise failures[0]
+
+
 def run_batch(opts: BatchOptions) -> int:
     """Grade every submission; returns 0 (failures of students are rows, not errors), or 130
     after Ctrl-C, once the rows finished so far are written."""
@@ -324,9 +417,7 @@ def run_batch(opts: BatchOptions) -> int:
         try:
             if state is not None and subs is not None:
                 state.progress.close()
-                rows = state.finished(subs)
-                gradebook.write(rows, opts.out / "gradebook.csv")
-                class_summary.write(rows, opts.steps, opts.out / "summary.html")
+                _write_outputs(state.finished(subs), opts)
         finally:
             if interrupted:
                 _wait_for(futures)
@@ -338,5 +429,5 @@ def run_batch(opts: BatchOptions) -> int:
     counts = ", ".join(f"{n} {how}" for how, n in sorted(state.counts.items())) or "nothing to grade"
     verb = f"interrupted after {done} of {len(subs) * len(opts.steps)} rows" if interrupted else "done"
     print(f"batch: {len(subs)} submission(s) x {len(opts.steps)} step(s), {verb} ({counts}) -> "
-          f"{opts.out}/gradebook.csv, summary.html, students/", file=sys.stderr)
+          f"{opts.out}/gradebook.csv, roster.csv, summary.html, feedback/, students/", file=sys.stderr)
     return INTERRUPTED if interrupted else 0

@@ -1,4 +1,13 @@
-"""The class gradebook: one CSV row per student and step.
+"""The class gradebook: one CSV row per student and step (gradebook.csv), and the roster: one
+row per student with each step's score and the totals (roster.csv), for an LMS's grade import.
+
+The roster's first columns are the student columns Canvas's gradebook export has (Student, ID,
+SIS User ID, SIS Login ID, Section): Canvas's import needs them, a header starting with Student
+and ID and the student columns ending with Section. Student holds the course's student id (the
+entry's name); the others are left empty, for the LMS's own ids. Every other row is a student
+(Moodle's import stops at a row whose user it cannot find, so there is no points-possible or
+totals row) and every grade a plain number with a decimal point; a step without a row (a batch
+cut short) is empty, which both read as no grade.
 
 Text cells may come from a submission (a file name, a reason): control characters other than
 line breaks and tabs are dropped, and a cell that a spreadsheet would read as a formula
@@ -13,9 +22,11 @@ import re
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
+from grader import catalog
 from grader.report.files import clean_text, write_atomic
 
 COLUMNS = ("student", "entry", "step", "score", "max_score", "status", "seconds", "flags")
+LMS_STUDENT = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")  # Canvas's export, in its order
 FORMULA = re.compile(r"[ \t\r\n]*[=+\-@]")
 
 
@@ -29,10 +40,11 @@ class Row(TypedDict):
     max_score: float
     status: str  # graded | error | invalid | missing
     seconds: float
-    flags: str  # timed-out, crashed, not-started, tampered; or why it was not graded
+    flags: str  # timed-out, crashed, not-started, import-error, syntax-error, tampered; or why not graded
     result: NotRequired[dict[str, Any]]  # grader.report.course_json.to_dict, when it was graded
     hash: NotRequired[str | None]  # the content hash of the step's folder
     key: NotRequired[str]  # what it was graded with: content, tests, grader and options (batch's resume)
+    scorecard: NotRequired[str]  # grader.report.scorecard.render, in the batch's language, when it was graded
 
 
 def cell(value: object) -> object:
@@ -54,3 +66,49 @@ def to_csv(rows: list[Row]) -> str:
 
 def write(rows: list[Row], path: Path) -> None:
     write_atomic(path, to_csv(rows))
+
+
+def roster_columns(steps: list[int]) -> list[str]:
+    names = [catalog.step_name(step) for step in steps]
+    return [*LMS_STUDENT, "entry", *names, "total", "max_total", "percent"]
+
+
+def _number(value: float) -> int | float:
+    """3 rather than 3.0; at most two decimals."""
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value
+
+
+def roster(rows: list[Row], steps: list[int]) -> list[dict[str, object]]:
+    """One record per student, in the order of the rows: roster_columns() to values."""
+    students: dict[str, list[Row]] = {}
+    for row in rows:
+        students.setdefault(row["student"], []).append(row)
+    records = []
+    for student, own in students.items():
+        by_step = {int(r["step"]): r for r in own}
+        total = sum(float(r["score"]) for r in by_step.values())
+        max_total = sum(float(r["max_score"]) for r in by_step.values())
+        record: dict[str, object] = dict.fromkeys(LMS_STUDENT, "")
+        record.update(Student=student, entry=own[0]["entry"])
+        for step in steps:
+            found = by_step.get(step)
+            record[catalog.step_name(step)] = _number(found["score"]) if found else ""
+        record.update(total=_number(total), max_total=_number(max_total),
+                      percent=round(100 * total / max_total, 1) if max_total else "")
+        records.append(record)
+    return records
+
+
+def roster_csv(rows: list[Row], steps: list[int]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = roster_columns(steps)
+    writer.writerow(columns)
+    for record in roster(rows, steps):
+        writer.writerow([cell(record[column]) for column in columns])
+    return buffer.getvalue()
+
+
+def write_roster(rows: list[Row], steps: list[int], path: Path) -> None:
+    write_atomic(path, roster_csv(rows, steps))

@@ -1,7 +1,9 @@
 """Class submissions: find one entry per student and unpack archives safely.
 
 An entry is a folder laid out like a student's `steps/` (step01/, step02/, …) or a
-.zip / .tar.gz of one, possibly inside one enclosing folder. `__MACOSX/`, dotfiles and
+.zip / .tar.gz of one, possibly inside one enclosing folder. A flat upload, `stepNN.py` files
+side by side (and a `dezero/` folder), is accepted wherever the step is unambiguous (locate).
+`__MACOSX/`, dotfiles and
 dot-folders (`.git`, `.venv`, …) and `__pycache__/` are ignored: never unpacked, counted
 or hashed. Everything is checked before anything is written: no absolute paths, no `..`,
 no links (in a folder: none that point outside it), names in UTF-8, at most MAX_ENTRIES
@@ -22,6 +24,8 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from grader import catalog
 
 MAX_UNPACKED = 50 * 2**20  # bytes kept per submission
 MAX_ENTRIES = 2000  # files and folders kept per submission
@@ -241,19 +245,70 @@ def _untar(src: Path, into: Path) -> None:
         tf.extractall(into, members=keep, filter="data")
 
 
+def _has_step_folders(folder: Path) -> bool:
+    return any(p.is_dir() for p in folder.glob("step[0-9][0-9]"))
+
+
+def _has_flat_steps(folder: Path) -> bool:
+    """stepNN.py files (or a dezero/ package) right in folder: a flat upload."""
+    return (any(p.is_file() for p in folder.glob("step[0-9][0-9].py"))
+            or (folder / "dezero").is_dir())
+
+
 def _steps_root(folder: Path) -> Path:
-    """The folder holding stepNN/: the folder itself, a steps/ inside, or (looked through,
-    however many times) its single subfolder."""
+    """The folder holding stepNN/ (or, for a flat upload, stepNN.py): the folder itself, a
+    steps/ inside, or (looked through, however many times) its single subfolder. stepNN/
+    folders win over flat files at the same level."""
     current = folder
     for _ in range(MAX_DEPTH + 1):
-        for candidate in (current, current / "steps"):
-            if any(p.is_dir() for p in candidate.glob("step[0-9][0-9]")):
-                return candidate
+        candidates = (current, current / "steps")
+        for found in (_has_step_folders, _has_flat_steps):
+            for candidate in candidates:
+                if candidate.is_dir() and found(candidate):
+                    return candidate
         subs = [p for p in current.iterdir() if not ignored(p.name) and p.is_dir()]
         if len(subs) != 1:
             break
         current = subs[0]
-    raise ValueError("no stepNN/ folder found (a submission is laid out like steps/)")
+    raise ValueError("no stepNN/ folder or stepNN.py found (a submission is laid out like steps/, "
+                     "or holds the stepNN.py files)")
+
+
+@dataclass(frozen=True)
+class StepSource:
+    """Where one step of a submission is: a folder laid out like steps/stepNN (its own stepNN/
+    folder, or the submission's root for a flat upload), or why there is none."""
+
+    folder: Path | None
+    flat: bool = False
+    status: str = ""  # when folder is None: missing | invalid
+    problem: str = ""
+
+
+def locate(root: Path, step: int, steps: list[int]) -> StepSource:
+    """Step `step` of the submission at root, graded with `steps`.
+
+    Its stepNN/ folder if there is one. Otherwise a flat upload: stepNN.py in root (before
+    step 23), or for a package step stepNN.py or dezero/ in root, but only when exactly one
+    package step is graded: one dezero/ cannot be two steps' package.
+    """
+    name = catalog.step_name(step)
+    if (root / name).is_dir():
+        return StepSource(root / name)
+    script = (root / f"{name}.py").is_file()
+    if not catalog.is_package_step(step):
+        if script:
+            return StepSource(root, flat=True)
+        return StepSource(None, status="missing", problem=f"no {name}/ folder or {name}.py")
+    package = (root / "dezero").is_dir()
+    if not (script or package):
+        return StepSource(None, status="missing", problem=f"no {name}/ folder, {name}.py or dezero/")
+    package_steps = [s for s in steps if catalog.is_package_step(s)]
+    if package and len(package_steps) > 1:
+        return StepSource(None, status="invalid", problem=(
+            f"a flat dezero/ could be the package of any of steps {catalog.describe_steps(package_steps)}: "
+            f"put step {step} in its own {name}/ folder"))
+    return StepSource(root, flat=True)
 
 
 def content_hash(step_dir: Path) -> str:
@@ -264,4 +319,20 @@ def content_hash(step_dir: Path) -> str:
             if entry.is_file():  # a regular file, or a link to one inside the submission
                 digest.update("/".join(parts).encode("utf-8", "surrogateescape") + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def flat_hash(root: Path, step: int) -> str:
+    """A hash of the files a flat upload's step is graded from: stepNN.py, and dezero/ for a
+    package step (the other steps' files do not count)."""
+    name = catalog.step_name(step)
+    digest = hashlib.sha256(b"flat\0")
+    script = root / f"{name}.py"
+    files = [(f"{name}.py", script)] if script.is_file() else []
+    if catalog.is_package_step(step) and (root / "dezero").is_dir():
+        files += sorted((("dezero/" + "/".join(parts)), path) for path, parts, entry in walk(root / "dezero")
+                        if entry.is_file())
+    for label, path in files:
+        digest.update(label.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -6,7 +6,7 @@ import zipfile
 
 from grader.instructor import batch, submissions, synthetic
 
-STEPS = [4, 7]
+STEPS = [1, 3]  # the two steps with the fewest tests: a hang or a crash costs a restart per test
 
 
 def _grade(tmp_path, root):
@@ -16,18 +16,21 @@ def _grade(tmp_path, root):
         return out, list(csv.DictReader(f))
 
 
-def test_ten_submissions_get_a_row_each(tmp_path):
+def test_each_kind_of_submission_gets_a_row(tmp_path):
     root = tmp_path / "class"
-    synthetic.make_class(root, 10, STEPS)
+    synthetic.make_class(root, len(synthetic.KINDS), STEPS)  # one of each kind
     out, rows = _grade(tmp_path, root)
-    assert len(rows) == 10 * len(STEPS)
-    by_kind = {r["student"]: r for r in rows if r["step"] == "4"}
+    assert len(rows) == len(synthetic.KINDS) * len(STEPS)
+    by_kind = {r["student"]: r for r in rows if r["step"] == "3"}
     assert float(by_kind["student000"]["score"]) == float(by_kind["student000"]["max_score"]) > 0
     assert float(by_kind["student001"]["score"]) == 0 and "not-started" in by_kind["student001"]["flags"]
     assert "timed-out" in by_kind["student003"]["flags"]
     assert "crashed" in by_kind["student004"]["flags"]
     assert by_kind["student006"]["status"] == "invalid" and ".." in by_kind["student006"]["flags"]
     assert by_kind["student007.txt"]["status"] == "invalid"
+    for step in STEPS:  # a row not graded still has the step's maximum, as a graded run sets it
+        maxima = {float(r["max_score"]) for r in rows if r["step"] == str(step)}
+        assert len(maxima) == 1 and maxima.pop() > 0, step
     assert by_kind["student005"]["entry"] == "student005.zip"
     assert float(by_kind["student005"]["score"]) == float(by_kind["student005"]["max_score"]) > 0
     assert not (tmp_path / "outside.py").exists() and not (root / "outside.py").exists()
@@ -40,10 +43,10 @@ def test_rerun_grades_only_what_changed(tmp_path):
     root = tmp_path / "class"
     synthetic.make_class(root, 2, STEPS)
     out, first = _grade(tmp_path, root)
-    (root / "student001" / "step04" / "step04.py").write_text("raise SystemExit(1)\n")
+    (root / "student001" / "step03" / "step03.py").write_text("raise SystemExit(1)\n")
     out, second = _grade(tmp_path, root)
     changed = [(a["student"], a["step"]) for a, b in zip(first, second, strict=True) if a != b]
-    assert changed == [("student001", "4")]
+    assert changed == [("student001", "3")]
 
 
 def test_archive_problems_are_named(tmp_path):

@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 from grader import catalog, cli
-from grader.instructor import batch, class_summary, gradebook, submissions, synthetic
+from grader.instructor import batch, class_summary, feedback_files, gradebook, submissions, synthetic
 from grader.instructor.snapshots import materialise
 from grader.report import scorecard
 from grader.report.files import write_atomic
@@ -121,6 +121,8 @@ def test_hostile_entries_among_good_ones_get_a_row_each(tmp_path, monkeypatch):
     assert status["unpackbug"] == ("error", "unpacking failed: KeyError: 'surprise'")
     for entry in ("corrupt.zip", "truncated.tar.gz", "latin1.zip", "fifo.tar.gz", "notes.txt"):
         assert status[entry][0] == "invalid" and status[entry][1], entry
+    for entry in rows:  # every row has the step's maximum, graded or not
+        assert rows[entry]["max_score"] == rows["alice", 1]["max_score"], entry
     assert "not UTF-8" in status["latin1.zip"][1] and "special file" in status["fifo.tar.gz"][1]
     assert rows["red[31m.zip", 1]["student"] == "red_[31m"
     page = (tmp_path / "grades" / "summary.html").read_text()
@@ -162,6 +164,10 @@ def test_ctrl_c_writes_the_finished_rows_and_removes_the_unpack_folders(tmp_path
         record = json.loads((out / "students" / f"{row['student']}.json").read_text())
         assert record["steps"][row["step"]]["status"] == row["status"]
     assert (out / "summary.html").exists()
+    with open(out / "roster.csv", newline="") as f:
+        assert {r["Student"] for r in csv.DictReader(f)} == {r["student"] for r in rows}
+    for row in rows:
+        assert (out / "feedback" / f"{row['student']}.html").is_file()
     assert list(scratch.iterdir()) == []  # no unpack folder (nor a test run's) is left
 
 
@@ -403,6 +409,13 @@ def test_control_characters_never_reach_a_terminal_or_a_page(capsys):
            "result": {"tests": [{"name": "n" + evil, "outcome": "failed"}]}}
     page = class_summary.render([row], [1])
     assert not any(c in page for c in CONTROL + ["\u202e", "\udcff"])
+    graded = {**row, "status": "graded", "scorecard": text + evil}
+    for lang in ("en", "ko"):
+        for out in (feedback_files.render_text("s" + evil, [row, graded], lang),
+                    feedback_files.render_html("s" + evil, [row, graded], lang),
+                    gradebook.roster_csv([row], [1])):
+            assert not any(c in out for c in CONTROL if c not in "\t\n") and "\u202e" not in out
+            assert "\udcff" not in out
     progress = batch._Progress(1)
     progress.step("kim" + evil)
     line = capsys.readouterr().err
@@ -419,6 +432,6 @@ def test_output_files_are_0644_whatever_the_umask(tmp_path, monkeypatch):
         _run(root, out)
     finally:
         os.umask(old)
-    for path in (tmp_path / "one.txt", out / "gradebook.csv", out / "summary.html",
-                 out / "students" / "ann.json"):
+    for path in (tmp_path / "one.txt", out / "gradebook.csv", out / "summary.html", out / "roster.csv",
+                 out / "students" / "ann.json", out / "feedback" / "ann.txt", out / "feedback" / "ann.html"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
