@@ -36,6 +36,7 @@ from grader.results import StepResult
 LOG_TAIL = 2000  # characters of a step's log shown when it could not be graded
 SEARCH_DEPTH = 3  # folder levels of an upload searched for a step's code
 SKIPPED = ("__MACOSX", "__pycache__")
+NOT_SUBMITTED = "was not submitted"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colours and cursor moves in a log
 
 
@@ -115,7 +116,7 @@ def grade(step: int, submission: Path, hidden: Path | None, out: TextIO, err: Te
     folder = locate(submission, step)
     if folder is None:
         extra = " or a dezero/ package" if catalog.is_package_step(step) else ""
-        print(f"step {step} was not submitted: the upload has no {name}/ folder, no {name}.py{extra} "
+        print(f"step {step} {NOT_SUBMITTED}: the upload has no {name}/ folder, no {name}.py{extra} "
               f"(looked {SEARCH_DEPTH} folder levels deep)", file=err)
         return 1
     print(f"step {step}: grading {folder.relative_to(submission) if folder != submission else 'the upload'}",
@@ -213,7 +214,9 @@ def merge_step(work: Path, step: int, most: float) -> tuple[float, list[dict], s
     """(score, test rows, output, seconds) of one step worth `most` points, from WORK/stepNN.json."""
     report, problem = _read_report(work / f"{catalog.step_name(step)}.json")
     if report is None:
-        return 0.0, [_row(step, most, "failed", f"not graded: {problem}.\n{_log_tail(work, step)}")], "", 0.0
+        tail = _log_tail(work, step)
+        why = tail if NOT_SUBMITTED in tail else f"not graded: {problem}.\n{tail}"
+        return 0.0, [_row(step, most, "failed", why)], "", 0.0
     rows, score, reported = [], 0.0, 0.0
     for t in report["tests"]:
         top = min(max(_number(t["max_score"]) or 0.0, 0.0), most)
