@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("platform", choices=("gradescope", "classroom"))
     export.add_argument("out", type=Path, help="the zip to write (gradescope) or a folder (classroom)")
     export.add_argument("--steps", required=True, help="steps to grade: 7, 1-10 or 3,5,7-9")
+    export.add_argument("--hidden", type=Path, metavar="DIR",
+                        help="gradescope: also ship and grade hidden tests from DIR (DIR/stepNN/test_*.py "
+                             "or DIR/test_stepNN*.py), shown to students after grades are published")
     carry = sub.add_parser("carry", help="copy your filled TODO blocks from step N-1 into step N")
     carry.add_argument("step", help="the step to fill, 2-60")
     batch = sub.add_parser("batch", help="grade a folder of class submissions into a gradebook")
@@ -323,7 +326,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from grader.instructor import export
 
     steps = parse_steps(args.steps)
-    path = (export.gradescope if args.platform == "gradescope" else export.classroom)(args.out, steps)
+    if args.hidden is not None and (args.platform != "gradescope" or not args.hidden.is_dir()):
+        raise UsageError(f"--hidden {args.hidden} is not a folder" if args.platform == "gradescope" else
+                         "--hidden is for gradescope: in Classroom the student's repository holds every test")
+    try:
+        path = (export.gradescope(args.out, steps, args.hidden) if args.platform == "gradescope"
+                else export.classroom(args.out, steps))
+    except export.ExportError as exc:
+        raise UsageError(str(exc)) from None
     print(f"export: {args.platform} for steps {catalog.describe_steps(steps)} written to {path}")
     return 0
 
