@@ -55,7 +55,11 @@ except ImportError:
 
 
 class Variable:
-    """A box around an ndarray that remembers the Function that made it (its creator)."""
+    """A box around an ndarray that remembers the Function that made it (its creator).
+
+    needs_grad is False for the numbers and arrays a function wraps (the 3.0 in x * 3.0):
+    nothing can read their grads, so backward does not compute them (their grad stays None).
+    """
 
     __array_priority__ = 200
 
@@ -89,6 +93,7 @@ class Variable:
         self.grad = None
         self.creator = None
         self.generation = 0
+        self.needs_grad = True
 
     @property
     def shape(self):
@@ -218,15 +223,11 @@ class Parameter(Variable):
     """A Variable that a Layer collects as a trainable parameter."""
 
 
-class _Constant(Variable):
-    """A Variable made from a number or an array passed to a function (3.0 in x * 3.0).
-
-    Nothing can read its grad, so backward does not compute it: doing less, same results.
-    """
-
-
-def _wanted(x) -> bool:
-    return type(x) is not _Constant
+def _constant(x):
+    """The Variable for a number or array passed to a function: backward skips its grad."""
+    v = Variable(x)
+    v.needs_grad = False
+    return v
 
 
 def _sum_to(gx, shape):
@@ -282,7 +283,7 @@ class Function:
     """An operation in the graph: forward works on ndarrays, backward on Variables."""
 
     def __call__(self, *inputs):
-        variables = [x if isinstance(x, Variable) else _Constant(x) for x in inputs]
+        variables = [x if isinstance(x, Variable) else _constant(x) for x in inputs]
         ys = self.forward(*[x.data for x in variables])
         if type(ys) is not tuple:
             # ufuncs turn 0-d input into numpy scalars; the data of a Variable is always an array
@@ -320,10 +321,10 @@ class Add(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        if x0.data.shape == x1.data.shape and _Constant not in (type(x0), type(x1)):
+        if x0.data.shape == x1.data.shape and x0.needs_grad and x1.needs_grad:
             return gy, gy  # the common case, without any further call
-        return (_sum_to(gy, x0.shape) if _wanted(x0) else None,
-                _sum_to(gy, x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy, x0.shape) if x0.needs_grad else None,
+                _sum_to(gy, x1.shape) if x1.needs_grad else None)
 
 
 def add(x0, x1):
@@ -336,8 +337,8 @@ class Mul(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (_sum_to(gy * x1, x0.shape) if _wanted(x0) else None,
-                _sum_to(gy * x0, x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy * x1, x0.shape) if x0.needs_grad else None,
+                _sum_to(gy * x0, x1.shape) if x1.needs_grad else None)
 
 
 def mul(x0, x1):
@@ -362,8 +363,8 @@ class Sub(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (_sum_to(gy, x0.shape) if _wanted(x0) else None,
-                _sum_to(-gy, x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy, x0.shape) if x0.needs_grad else None,
+                _sum_to(-gy, x1.shape) if x1.needs_grad else None)
 
 
 def sub(x0, x1):
@@ -380,8 +381,8 @@ class Div(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (_sum_to(gy / x1, x0.shape) if _wanted(x0) else None,
-                _sum_to(gy * (-x0 / x1**2), x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy / x1, x0.shape) if x0.needs_grad else None,
+                _sum_to(gy * (-x0 / x1**2), x1.shape) if x1.needs_grad else None)
 
 
 def div(x0, x1):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from dezero import cuda, utils
-from dezero.core import Function, _wanted, as_variable
+from dezero.core import Function, as_variable
 from dezero.functions.basic import broadcast_to, reshape
 from dezero.functions.basic import sum as _sum
 
@@ -80,7 +80,7 @@ class MatMul(Function):
 
     def backward(self, gy):
         x, W = self.inputs
-        return (matmul(gy, W.T) if _wanted(x) else None), (matmul(x.T, gy) if _wanted(W) else None)
+        return (matmul(gy, W.T) if x.needs_grad else None), (matmul(x.T, gy) if W.needs_grad else None)
 
 
 def matmul(x, W):
@@ -99,10 +99,10 @@ class Linear(Function):
 
     def backward(self, gy):
         x, W, b = self.inputs
-        gb = None if b.data is None or not _wanted(b) else _sum_to(gy, b.shape)
+        gb = None if b.data is None or not b.needs_grad else _sum_to(gy, b.shape)
         # the input batch is usually data (a constant): its grad, a whole matmul, is skipped then
-        gx = matmul(gy, W.T) if _wanted(x) else None
-        return gx, (matmul(x.T, gy) if _wanted(W) else None), gb
+        gx = matmul(gy, W.T) if x.needs_grad else None
+        return gx, (matmul(x.T, gy) if W.needs_grad else None), gb
 
 
 def _sum_to(x, shape):
