@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from dezero import cuda
+from dezero._retain import release_unread
 
 
 class Config:
@@ -280,7 +281,16 @@ def _operand(x, like):
 
 
 class Function:
-    """An operation in the graph: forward works on ndarrays, backward on Variables."""
+    """An operation in the graph: forward works on ndarrays, backward on Variables.
+
+    reads_inputs / reads_outputs say whether backward reads the data of the inputs / of the
+    outputs (Chainer's retained inputs and outputs). A function that reads neither (Add,
+    Reshape: shapes only) or only one side lets the graph drop the arrays nobody reads
+    (dezero/_retain.py). Both are True here, so a Function of your own keeps everything.
+    """
+
+    reads_inputs = True
+    reads_outputs = True
 
     def __call__(self, *inputs):
         variables = [x if isinstance(x, Variable) else _constant(x) for x in inputs]
@@ -307,6 +317,12 @@ class Function:
         # A strong reference here would make a cycle (function -> output -> creator) and keep
         # every graph alive until the cycle collector runs.
         self.outputs = [weakref.ref(output) for output in outputs]
+        # The expression that made each input has finished: what its creator kept and no
+        # backward reads can go now (the rule: dezero/_retain.py).
+        for x in inputs:
+            f = x.creator
+            if f is not None and not f.reads_inputs:
+                release_unread(f)
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
@@ -316,6 +332,8 @@ class Function:
 
 
 class Add(Function):
+    reads_inputs = reads_outputs = False  # backward reads the inputs' shapes only
+
     def forward(self, x0, x1):
         return x0 + x1
 
@@ -332,6 +350,8 @@ def add(x0, x1):
 
 
 class Mul(Function):
+    reads_outputs = False
+
     def forward(self, x0, x1):
         return x0 * x1
 
@@ -346,6 +366,8 @@ def mul(x0, x1):
 
 
 class Neg(Function):
+    reads_inputs = reads_outputs = False
+
     def forward(self, x):
         return -x
 
@@ -358,6 +380,8 @@ def neg(x):
 
 
 class Sub(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def forward(self, x0, x1):
         return x0 - x1
 
@@ -376,6 +400,8 @@ def rsub(x0, x1):
 
 
 class Div(Function):
+    reads_outputs = False
+
     def forward(self, x0, x1):
         return x0 / x1
 
@@ -395,6 +421,8 @@ def rdiv(x0, x1):
 
 class Pow(Function):
     """x ** c for a constant exponent c."""
+
+    reads_outputs = False
 
     def __init__(self, c):
         self.c = c

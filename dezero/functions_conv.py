@@ -45,6 +45,8 @@ def conv2d_simple(x, W, b=None, stride=1, pad=0):
 
 
 class Conv2d(Function):
+    reads_outputs = False
+
     def __init__(self, stride=1, pad=0):
         self.stride = pair(stride)
         self.pad = pair(pad)
@@ -77,6 +79,8 @@ def conv2d(x, W, b=None, stride=1, pad=0):
 
 
 class Deconv2d(Function):
+    reads_outputs = False
+
     def __init__(self, stride=1, pad=0, outsize=None):
         self.stride = pair(stride)
         self.pad = pair(pad)
@@ -118,6 +122,8 @@ def deconv2d(x, W, b=None, stride=1, pad=0, outsize=None):
 
 class Conv2DGradW(Function):
     """The grad of a convolution's kernel, as a Function so that it can be differentiated again."""
+
+    reads_outputs = False
 
     def __init__(self, conv2d):
         W = conv2d.inputs[1]
@@ -164,6 +170,8 @@ def pooling_simple(x, kernel_size, stride=1, pad=0):
 class Pooling(Function):
     """Max pooling; backward routes each grad to the position of its maximum."""
 
+    reads_inputs = reads_outputs = False  # the positions of the maxima are kept instead
+
     def __init__(self, kernel_size, stride=1, pad=0):
         self.kernel_size = kernel_size
         self.stride = stride
@@ -181,6 +189,8 @@ class Pooling(Function):
 
 
 class Pooling2DGrad(Function):
+    reads_inputs = reads_outputs = False
+
     def __init__(self, mpool2d):
         self.mpool2d = mpool2d
         self.kernel_size = mpool2d.kernel_size
@@ -233,6 +243,8 @@ def pooling(x, kernel_size, stride=1, pad=0):
 
 
 class AveragePooling(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, kernel_size, stride=1, pad=0):
         self.kernel_size = kernel_size
         self.stride = stride
@@ -258,6 +270,8 @@ def average_pooling(x, kernel_size, stride=1, pad=0):
 
 
 class Im2col(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, kernel_size, stride, pad, to_matrix):
         self.input_shape = None
         self.kernel_size = kernel_size
@@ -279,6 +293,8 @@ def im2col(x, kernel_size, stride=1, pad=0, to_matrix=True):
 
 
 class Col2im(Function):
+    reads_inputs = reads_outputs = False
+
     def __init__(self, input_shape, kernel_size, stride, pad, to_matrix):
         self.input_shape = input_shape
         self.kernel_size = kernel_size
