@@ -53,6 +53,9 @@ def main() -> int:
     args = parser.parse_args()
     runs = {"reference": sys.executable, "official": args.official_python, "numpy": sys.executable}
     asked = args.workloads.split(",")
+    unknown = [w for w in asked if w not in TARGETS and w != "mlp-memory"]
+    if unknown:
+        parser.error(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(TARGETS)}, mlp-memory")
     timed = [w for w in asked if w in TARGETS]
     print(f"{'workload':<12}{'reference':>12}{'official':>12}{'numpy':>12}"
           f"{'official/ref':>14}{'ref/numpy':>11}  targets")
