@@ -3,9 +3,11 @@
     python bench/harness.py reference chain
     python bench/harness.py official goldstein    (in a venv holding PyPI's dezero 0.0.13)
     python bench/harness.py numpy chain           (the numpy floor)
+    python bench/harness.py reference mlp-memory  (MiB of arrays kept, not a time)
 """
 
 import json
+import subprocess
 import sys
 import time
 import types
@@ -14,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workloads import WORKLOADS  # noqa: E402
+from workloads import BESIDE_A_BUSY_CORE, MEMORY, WORKLOADS  # noqa: E402
 
 REPEATS = 5
 SLOW = {"mlp32": 2, "mlp64": 2}  # one epoch is seconds long: fewer repeats
@@ -33,17 +35,43 @@ def load(impl: str):
     return None
 
 
+# keeps one core busy; stops by itself if this process dies without killing it
+BUSY_LOOP = """
+import os
+parent = os.getppid()
+while os.getppid() == parent:
+    for _ in range(100_000):
+        pass
+"""
+
+
+def busy_core() -> subprocess.Popen:
+    """A second process that keeps one core busy with a Python loop until it is killed."""
+    return subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
+
+
 def main(impl: str, workload: str) -> None:
-    make, make_floor = WORKLOADS[workload]
     dz = load(impl)
-    run = make_floor() if impl == "numpy" else make(dz)
-    run()  # warm up
-    times = []
-    for _ in range(SLOW.get(workload, REPEATS)):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
     where = getattr(getattr(dz, "module", None), "__file__", "numpy")
+    if workload in MEMORY:
+        measure, floor = MEMORY[workload]
+        mib = floor() if impl == "numpy" else measure(dz)
+        print(json.dumps({"impl": impl, "workload": workload, "mib": mib, "from": where}))
+        return
+    make, make_floor = WORKLOADS[workload]
+    run = make_floor() if impl == "numpy" else make(dz)
+    busy = busy_core() if workload in BESIDE_A_BUSY_CORE else None
+    try:
+        run()  # warm up
+        times = []
+        for _ in range(SLOW.get(workload, REPEATS)):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+    finally:
+        if busy is not None:
+            busy.kill()
+            busy.wait()
     print(json.dumps({"impl": impl, "workload": workload, "best": min(times), "from": where}))
 
 

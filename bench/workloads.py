@@ -275,6 +275,75 @@ def conv_floor():
     return run
 
 
+MEMORY_PASSES = 100
+
+
+def _numpy_bytes_kept(run):
+    """Bytes of numpy arrays that run() allocates and that are still alive when it returns.
+
+    tracemalloc sees numpy's array buffers in a domain of their own: Python objects (Variables,
+    Functions) are left out, as are the arrays made before the count starts.
+    """
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = run()
+        gc.collect()
+        snapshot = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    arrays = snapshot.filter_traces([tracemalloc.DomainFilter(True, np.lib.tracemalloc_domain)])
+    del kept
+    return sum(stat.size for stat in arrays.statistics("filename"))
+
+
+def _memory_batch():
+    return np.random.default_rng(0).random((100, 784)).astype(np.float32)
+
+
+def mlp_memory(dz):
+    """MiB of arrays the graphs of MLP((1000, 10)) keep: 100 forward passes whose outputs are kept.
+
+    Sigmoid activation, a float32 (100, 784) batch; the parameters and the batch exist before the
+    count starts, so only what the graphs hold is counted (PyTorch: 38.5 MiB, the sigmoid outputs
+    its backward reads and the outputs themselves).
+    """
+    from dezero.models import MLP
+
+    x = _memory_batch()
+    np.random.seed(0)
+    model = MLP((1000, 10))
+    model(x)  # makes the weights
+    for layer in model.layers:  # float32 in both packages (the official's W is float64 under numpy 2)
+        layer.W.data = layer.W.data.astype(np.float32)
+        layer.b.data = layer.b.data.astype(np.float32)
+    return _numpy_bytes_kept(lambda: [model(x) for _ in range(MEMORY_PASSES)]) / 2**20
+
+
+def mlp_memory_floor():
+    """The least any autograd keeps: per pass, the sigmoid output (read by backward) and the output."""
+    x = _memory_batch()
+    rng = np.random.default_rng(0)
+    W1 = (rng.standard_normal((784, 1000)) * np.sqrt(1 / 784)).astype(np.float32)
+    W2 = (rng.standard_normal((1000, 10)) * np.sqrt(1 / 1000)).astype(np.float32)
+    b1, b2 = np.zeros(1000, np.float32), np.zeros(10, np.float32)
+
+    def run():
+        kept = []
+        for _ in range(MEMORY_PASSES):
+            h = x @ W1 + b1
+            s = np.tanh(h * 0.5) * 0.5 + 0.5
+            kept.append((s, s @ W2 + b2))
+        return kept
+
+    return _numpy_bytes_kept(run) / 2**20
+
+
+MEMORY = {"mlp-memory": (mlp_memory, mlp_memory_floor)}
+
 WORKLOADS = {
     "chain": (chain, chain_floor),
     "wide": (wide, wide_floor),
@@ -283,4 +352,7 @@ WORKLOADS = {
     "mlp32": mlp(np.float32),
     "mlp64": mlp(np.float64),
     "conv": (conv, conv_floor),
+    "conv-busy": (conv, conv_floor),
 }
+# run while a second process keeps one core busy (harness.py starts it): a loaded machine
+BESIDE_A_BUSY_CORE = {"conv-busy"}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from dezero import cuda
+from dezero._retain import release_unread
 
 
 class Config:
@@ -55,7 +56,11 @@ except ImportError:
 
 
 class Variable:
-    """A box around an ndarray that remembers the Function that made it (its creator)."""
+    """A box around an ndarray that remembers the Function that made it (its creator).
+
+    needs_grad is False for the numbers and arrays a function wraps (the 3.0 in x * 3.0):
+    nothing can read their grads, so backward does not compute them (their grad stays None).
+    """
 
     __array_priority__ = 200
 
@@ -89,6 +94,7 @@ class Variable:
         self.grad = None
         self.creator = None
         self.generation = 0
+        self.needs_grad = True
 
     @property
     def shape(self):
@@ -218,15 +224,11 @@ class Parameter(Variable):
     """A Variable that a Layer collects as a trainable parameter."""
 
 
-class _Constant(Variable):
-    """A Variable made from a number or an array passed to a function (3.0 in x * 3.0).
-
-    Nothing can read its grad, so backward does not compute it: doing less, same results.
-    """
-
-
-def _wanted(x) -> bool:
-    return type(x) is not _Constant
+def _constant(x):
+    """The Variable for a number or array passed to a function: backward skips its grad."""
+    v = Variable(x)
+    v.needs_grad = False
+    return v
 
 
 def _sum_to(gx, shape):
@@ -279,10 +281,19 @@ def _operand(x, like):
 
 
 class Function:
-    """An operation in the graph: forward works on ndarrays, backward on Variables."""
+    """An operation in the graph: forward works on ndarrays, backward on Variables.
+
+    reads_inputs / reads_outputs say whether backward reads the data of the inputs / of the
+    outputs (Chainer's retained inputs and outputs). A function that reads neither (Add,
+    Reshape: shapes only) or only one side lets the graph drop the arrays nobody reads
+    (dezero/_retain.py). Both are True here, so a Function of your own keeps everything.
+    """
+
+    reads_inputs = True
+    reads_outputs = True
 
     def __call__(self, *inputs):
-        variables = [x if isinstance(x, Variable) else _Constant(x) for x in inputs]
+        variables = [x if isinstance(x, Variable) else _constant(x) for x in inputs]
         ys = self.forward(*[x.data for x in variables])
         if type(ys) is not tuple:
             # ufuncs turn 0-d input into numpy scalars; the data of a Variable is always an array
@@ -306,6 +317,12 @@ class Function:
         # A strong reference here would make a cycle (function -> output -> creator) and keep
         # every graph alive until the cycle collector runs.
         self.outputs = [weakref.ref(output) for output in outputs]
+        # The expression that made each input has finished: what its creator kept and no
+        # backward reads can go now (the rule: dezero/_retain.py).
+        for x in inputs:
+            f = x.creator
+            if f is not None and not f.reads_inputs:
+                release_unread(f)
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")
@@ -315,15 +332,17 @@ class Function:
 
 
 class Add(Function):
+    reads_inputs = reads_outputs = False  # backward reads the inputs' shapes only
+
     def forward(self, x0, x1):
         return x0 + x1
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        if x0.data.shape == x1.data.shape and _Constant not in (type(x0), type(x1)):
+        if x0.data.shape == x1.data.shape and x0.needs_grad and x1.needs_grad:
             return gy, gy  # the common case, without any further call
-        return (_sum_to(gy, x0.shape) if _wanted(x0) else None,
-                _sum_to(gy, x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy, x0.shape) if x0.needs_grad else None,
+                _sum_to(gy, x1.shape) if x1.needs_grad else None)
 
 
 def add(x0, x1):
@@ -331,13 +350,15 @@ def add(x0, x1):
 
 
 class Mul(Function):
+    reads_outputs = False
+
     def forward(self, x0, x1):
         return x0 * x1
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (_sum_to(gy * x1, x0.shape) if _wanted(x0) else None,
-                _sum_to(gy * x0, x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy * x1, x0.shape) if x0.needs_grad else None,
+                _sum_to(gy * x0, x1.shape) if x1.needs_grad else None)
 
 
 def mul(x0, x1):
@@ -345,6 +366,8 @@ def mul(x0, x1):
 
 
 class Neg(Function):
+    reads_inputs = reads_outputs = False
+
     def forward(self, x):
         return -x
 
@@ -357,13 +380,15 @@ def neg(x):
 
 
 class Sub(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def forward(self, x0, x1):
         return x0 - x1
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (_sum_to(gy, x0.shape) if _wanted(x0) else None,
-                _sum_to(-gy, x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy, x0.shape) if x0.needs_grad else None,
+                _sum_to(-gy, x1.shape) if x1.needs_grad else None)
 
 
 def sub(x0, x1):
@@ -375,13 +400,15 @@ def rsub(x0, x1):
 
 
 class Div(Function):
+    reads_outputs = False
+
     def forward(self, x0, x1):
         return x0 / x1
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (_sum_to(gy / x1, x0.shape) if _wanted(x0) else None,
-                _sum_to(gy * (-x0 / x1**2), x1.shape) if _wanted(x1) else None)
+        return (_sum_to(gy / x1, x0.shape) if x0.needs_grad else None,
+                _sum_to(gy * (-x0 / x1**2), x1.shape) if x1.needs_grad else None)
 
 
 def div(x0, x1):
@@ -394,6 +421,8 @@ def rdiv(x0, x1):
 
 class Pow(Function):
     """x ** c for a constant exponent c."""
+
+    reads_outputs = False
 
     def __init__(self, c):
         self.c = c

@@ -2,6 +2,12 @@
 
 Images are (N, C, H, W). im2col unfolds every kernel-sized patch into a row, so a
 convolution becomes one matrix product; col2im folds rows back, adding overlaps.
+
+Conv2d, Deconv2d and Conv2DGradW work on blocks of images (the whole batch unless its patches
+pass BLOCK_BYTES), each block one matrix product: one BLAS call. A BLAS call hands its work to
+BLAS's threads and waits for all of them; on a busy machine a thread may wait for a core, so
+one call per image made convolutions collapse there (a GAN's epoch took more than twice the
+official package's time). Pooling has no matrix product: it takes maxima and means of patches.
 """
 
 import threading
@@ -45,6 +51,8 @@ def conv2d_simple(x, W, b=None, stride=1, pad=0):
 
 
 class Conv2d(Function):
+    reads_outputs = False
+
     def __init__(self, stride=1, pad=0):
         self.stride = pair(stride)
         self.pad = pair(pad)
@@ -56,19 +64,22 @@ class Conv2d(Function):
         Wm = W.reshape(OC, -1)
         OH, OW = _outsize(x.shape, W.shape[2:], self.stride, self.pad)
         y = xp.empty((N, OC, OH * OW), dtype=xp.result_type(x, W))
-        for n in _blocks(N, Wm.shape[1] * OH * OW * x.itemsize):
-            cols = _unfold(x[n], W.shape[2:], self.stride, self.pad, scratch=True)
-            # per image, one (OC, C*KH*KW) @ (C*KH*KW, OH*OW) product, written straight into y
-            xp.matmul(Wm, cols.reshape(len(cols), -1, OH * OW), out=y[n])
+        for n in _blocks(N, max(Wm.shape[1] * x.itemsize, OC * y.itemsize) * OH * OW):
+            cols = _patch_matrix(x[n], W.shape[2:], self.stride, self.pad)
+            # the whole block in one (OC, C*KH*KW) @ (C*KH*KW, B*OH*OW) product: one BLAS call
+            yb = xp.matmul(Wm, cols, out=_workspace((OC, cols.shape[1]), y.dtype, xp, slot=1))
+            y[n] = yb.reshape(OC, -1, OH * OW).transpose(1, 0, 2)
         if b is not None:
             y += b.reshape(OC, 1)
         return y.reshape(N, OC, OH, OW)
 
     def backward(self, gy):
         x, W, b = self.inputs
-        gx = deconv2d(gy, W, b=None, stride=self.stride, pad=self.pad, outsize=(x.shape[2], x.shape[3]))
-        gW = Conv2DGradW(self)(x, gy)
-        gb = None if b.data is None else _sum(gy, axis=(0, 2, 3))
+        gx = None  # the input batch is usually data (a constant): its grad is skipped then
+        if x.needs_grad:
+            gx = deconv2d(gy, W, b=None, stride=self.stride, pad=self.pad, outsize=(x.shape[2], x.shape[3]))
+        gW = Conv2DGradW(self)(x, gy) if W.needs_grad else None
+        gb = None if b.data is None or not b.needs_grad else _sum(gy, axis=(0, 2, 3))
         return gx, gW, gb
 
 
@@ -77,6 +88,8 @@ def conv2d(x, W, b=None, stride=1, pad=0):
 
 
 class Deconv2d(Function):
+    reads_outputs = False
+
     def __init__(self, stride=1, pad=0, outsize=None):
         self.stride = pair(stride)
         self.pad = pair(pad)
@@ -95,20 +108,21 @@ class Deconv2d(Function):
         xp = cuda.get_array_module(x)
         Wt = W.reshape(C, -1).T  # (OC*KH*KW, C)
         y = xp.empty((N, OC, out_h, out_w), dtype=xp.result_type(x, W))
-        for n in _blocks(N, Wt.shape[0] * H * Wd * x.itemsize):
-            rows = x[n].reshape(-1, C, H * Wd)
-            cols = xp.matmul(Wt, rows, out=_workspace((len(rows), OC * KH * KW, H * Wd), y.dtype, xp))
-            cols = cols.reshape(-1, OC, KH, KW, H, Wd)
-            y[n] = _fold(cols, (len(cols), OC, out_h, out_w), self.stride, self.pad)
+        for n in _blocks(N, max(Wt.shape[0] * y.itemsize, C * x.itemsize) * H * Wd):
+            rows = _channel_matrix(x[n])  # (C, B*H*W)
+            # the whole block in one (OC*KH*KW, C) @ (C, B*H*W) product: one BLAS call
+            cols = xp.matmul(Wt, rows, out=_workspace((Wt.shape[0], rows.shape[1]), y.dtype, xp))
+            cols = cols.reshape(OC, KH, KW, -1, H, Wd).transpose(3, 0, 1, 2, 4, 5)
+            y[n] = _fold(cols, (cols.shape[0], OC, out_h, out_w), self.stride, self.pad)
         if b is not None:
             y += b.reshape((1, b.size, 1, 1))
         return y
 
     def backward(self, gy):
         x, W, b = self.inputs
-        gx = conv2d(gy, W, b=None, stride=self.stride, pad=self.pad)
-        gW = Conv2DGradW(self)(gy, x)
-        gb = None if b.data is None else _sum(gy, axis=(0, 2, 3))
+        gx = conv2d(gy, W, b=None, stride=self.stride, pad=self.pad) if x.needs_grad else None
+        gW = Conv2DGradW(self)(gy, x) if W.needs_grad else None
+        gb = None if b.data is None or not b.needs_grad else _sum(gy, axis=(0, 2, 3))
         return gx, gW, gb
 
 
@@ -118,6 +132,8 @@ def deconv2d(x, W, b=None, stride=1, pad=0, outsize=None):
 
 class Conv2DGradW(Function):
     """The grad of a convolution's kernel, as a Function so that it can be differentiated again."""
+
+    reads_outputs = False
 
     def __init__(self, conv2d):
         W = conv2d.inputs[1]
@@ -132,10 +148,10 @@ class Conv2DGradW(Function):
         C = x.shape[1]
         KH, KW = self.kernel_size
         gW = xp.zeros((OC, C * KH * KW), dtype=xp.result_type(x, gy))
-        for n in _blocks(N, C * KH * KW * OH * OW * x.itemsize):
-            cols = _unfold(x[n], self.kernel_size, self.stride, self.pad, scratch=True)
-            cols = cols.reshape(len(cols), -1, OH * OW)
-            gW += (gy[n].reshape(-1, OC, OH * OW) @ cols.transpose(0, 2, 1)).sum(axis=0)
+        for n in _blocks(N, max(C * KH * KW * x.itemsize, OC * gy.itemsize) * OH * OW):
+            cols = _patch_matrix(x[n], self.kernel_size, self.stride, self.pad)
+            # (OC, B*OH*OW) @ (B*OH*OW, C*KH*KW): the whole block in one BLAS call
+            gW += xp.matmul(_channel_matrix(gy[n]), cols.T)
         return gW.reshape(OC, C, KH, KW)
 
     def backward(self, ggW):
@@ -164,6 +180,8 @@ def pooling_simple(x, kernel_size, stride=1, pad=0):
 class Pooling(Function):
     """Max pooling; backward routes each grad to the position of its maximum."""
 
+    reads_inputs = reads_outputs = False  # the positions of the maxima are kept instead
+
     def __init__(self, kernel_size, stride=1, pad=0):
         self.kernel_size = kernel_size
         self.stride = stride
@@ -181,6 +199,8 @@ class Pooling(Function):
 
 
 class Pooling2DGrad(Function):
+    reads_inputs = reads_outputs = False
+
     def __init__(self, mpool2d):
         self.mpool2d = mpool2d
         self.kernel_size = mpool2d.kernel_size
@@ -233,6 +253,8 @@ def pooling(x, kernel_size, stride=1, pad=0):
 
 
 class AveragePooling(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, kernel_size, stride=1, pad=0):
         self.kernel_size = kernel_size
         self.stride = stride
@@ -258,6 +280,8 @@ def average_pooling(x, kernel_size, stride=1, pad=0):
 
 
 class Im2col(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, kernel_size, stride, pad, to_matrix):
         self.input_shape = None
         self.kernel_size = kernel_size
@@ -279,6 +303,8 @@ def im2col(x, kernel_size, stride=1, pad=0, to_matrix=True):
 
 
 class Col2im(Function):
+    reads_inputs = reads_outputs = False
+
     def __init__(self, input_shape, kernel_size, stride, pad, to_matrix):
         self.input_shape = input_shape
         self.kernel_size = kernel_size
@@ -298,33 +324,37 @@ def col2im(x, input_shape, kernel_size, stride=1, pad=0, to_matrix=True):
     return Col2im(input_shape, kernel_size, stride, pad, to_matrix)(x)
 
 
-BLOCK_BYTES = 1 << 20  # about one core's L2 cache
+BLOCK_BYTES = 8 << 20  # a batch of the book's examples is one block or a few
 _scratch = threading.local()
 
 
 def _blocks(N, bytes_per_image):
-    """Slices of a batch of N images whose patches take about BLOCK_BYTES (one image at least).
+    """Slices of a batch of N images, of equal sizes, each taking at most BLOCK_BYTES (one image at least).
 
-    Convolutions unfold the patches a few images at a time, like Caffe one image at a time:
-    a block stays in cache, and the biggest temporary of a convolution stays small.
+    bytes_per_image is the larger of a block's two matrices per image (the patches, the other
+    operand). A block is one BLAS call, so the fewer the better; only a big batch is cut, so
+    that the workspace a thread keeps stays about BLOCK_BYTES.
     """
-    step = max(1, BLOCK_BYTES // max(1, bytes_per_image))
-    return [slice(n, min(n + step, N)) for n in range(0, N, step)]
+    per_block = max(1, BLOCK_BYTES // max(1, bytes_per_image))
+    count = max(1, -(-N // per_block))  # ceil: the fewest blocks that fit
+    bounds = [k * N // count for k in range(count + 1)]
+    return [slice(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _workspace(shape, dtype, xp):
-    """A scratch array for one block of patches, reused by every convolution of this thread.
+def _workspace(shape, dtype, xp, slot=0):
+    """A scratch array for one block, reused by every convolution of this thread.
 
     A fresh array of a megabyte or more costs page faults each time (the allocator gives its
     pages back to the system on free); that was half the time of a small convolution. A block
     bigger than a few BLOCK_BYTES (one large image) is not kept, so no memory is held for good.
+    Arrays in use at the same time take different slots: 0 the patches, 1 the other operand.
     """
     dtype = np.dtype(dtype)
     size = int(np.prod(shape))
     if size * dtype.itemsize > 4 * BLOCK_BYTES:
         return xp.empty(shape, dtype=dtype)
     buffers = _scratch.__dict__.setdefault("buffers", {})
-    key = (xp.__name__, dtype)
+    key = (xp.__name__, dtype, slot)
     buf = buffers.get(key)
     if buf is None or buf.size < size:
         buf = buffers[key] = xp.empty(size, dtype=dtype)
@@ -339,11 +369,8 @@ def _outsize(img_shape, kernel_size, stride, pad):
     return get_conv_outsize(img_shape[2], KH, SH, PH), get_conv_outsize(img_shape[3], KW, SW, PW)
 
 
-def _unfold(img, kernel_size, stride, pad, scratch=False):
-    """Every kernel-sized patch of img, as an (N, C, KH, KW, OH, OW) array (in the workspace if scratch).
-
-    Per image, reshaped to (C*KH*KW, OH*OW), it is the right-hand side of a convolution's matmul.
-    """
+def _unfold(img, kernel_size, stride, pad, out=None):
+    """Every kernel-sized patch of img, as an (N, C, KH, KW, OH, OW) array (written into out if given)."""
     N, C = img.shape[:2]
     KH, KW = pair(kernel_size)
     SH, SW = pair(stride)
@@ -352,12 +379,34 @@ def _unfold(img, kernel_size, stride, pad, scratch=False):
     xp = cuda.get_array_module(img)
     if PH or PW or SH > 1 or SW > 1:
         img = xp.pad(img, ((0, 0), (0, 0), (PH, PH + SH - 1), (PW, PW + SW - 1)), mode="constant")
-    shape = (N, C, KH, KW, OH, OW)
-    cols = _workspace(shape, img.dtype, xp) if scratch else xp.empty(shape, dtype=img.dtype)
+    cols = xp.empty((N, C, KH, KW, OH, OW), dtype=img.dtype) if out is None else out
     for j in range(KH):
         for i in range(KW):
             cols[:, :, j, i] = img[:, :, j : j + SH * OH : SH, i : i + SW * OW : SW]
     return cols
+
+
+def _patch_matrix(img, kernel_size, stride, pad):
+    """The patches of a block of B images as one (C*KH*KW, B*OH*OW) matrix, in the workspace.
+
+    Column b*OH*OW + p is patch p of image b, so the convolution of the whole block is one
+    matrix product, (OC, C*KH*KW) @ this: one BLAS call per block, not one per image (each
+    call hands work to BLAS's threads and waits for them, which is slow on a busy machine).
+    """
+    B, C = img.shape[:2]
+    KH, KW = pair(kernel_size)
+    OH, OW = _outsize(img.shape, kernel_size, stride, pad)
+    cols = _workspace((C, KH, KW, B, OH, OW), img.dtype, cuda.get_array_module(img))
+    _unfold(img, kernel_size, stride, pad, out=cols.transpose(3, 0, 1, 2, 4, 5))
+    return cols.reshape(C * KH * KW, B * OH * OW)
+
+
+def _channel_matrix(block):
+    """A block of images (B, C, H, W) as one (C, B*H*W) matrix, copied into the workspace."""
+    B, C, H, W = block.shape
+    rows = _workspace((C, B, H * W), block.dtype, cuda.get_array_module(block), slot=1)
+    rows[...] = block.reshape(B, C, H * W).transpose(1, 0, 2)
+    return rows.reshape(C, -1)
 
 
 def _fold(cols, img_shape, stride, pad):

@@ -7,6 +7,8 @@ from dezero.core import Function, as_variable
 class Square(Function):
     """y = x ** 2; dy/dx = 2x."""
 
+    reads_outputs = False
+
     def forward(self, x):
         return x**2
 
@@ -22,6 +24,8 @@ def square(x):
 class Exp(Function):
     """y = exp(x); dy/dx = exp(x) = y."""
 
+    reads_inputs = False  # dy/dx is y itself
+
     def forward(self, x):
         return cuda.get_array_module(x).exp(x)
 
@@ -35,6 +39,8 @@ def exp(x):
 
 
 class Sin(Function):
+    reads_outputs = False
+
     def forward(self, x):
         return cuda.get_array_module(x).sin(x)
 
@@ -48,6 +54,8 @@ def sin(x):
 
 
 class Cos(Function):
+    reads_outputs = False
+
     def forward(self, x):
         return cuda.get_array_module(x).cos(x)
 
@@ -62,6 +70,8 @@ def cos(x):
 
 class Tanh(Function):
     """dy/dx = 1 - y ** 2, read from the output."""
+
+    reads_inputs = False
 
     def forward(self, x):
         return cuda.get_array_module(x).tanh(x)
@@ -79,6 +89,8 @@ def tanh(x):
 class Log(Function):
     """y = log(x); dy/dx = 1 / x."""
 
+    reads_outputs = False
+
     def forward(self, x):
         return cuda.get_array_module(x).log(x)
 
@@ -92,6 +104,8 @@ def log(x):
 
 
 class Reshape(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -110,6 +124,8 @@ def reshape(x, shape):
 
 
 class Transpose(Function):
+    reads_inputs = reads_outputs = False
+
     def __init__(self, axes=None):
         self.axes = axes
 
@@ -128,6 +144,8 @@ def transpose(x, axes=None):
 
 
 class Sum(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, axis, keepdims):
         self.axis = axis
         self.keepdims = keepdims
@@ -146,6 +164,8 @@ def sum(x, axis=None, keepdims=False):
 
 
 class BroadcastTo(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, shape):
         self.shape = tuple(shape)
 
@@ -164,6 +184,8 @@ def broadcast_to(x, shape):
 
 
 class SumTo(Function):
+    reads_inputs = reads_outputs = False  # shapes only
+
     def __init__(self, shape):
         self.shape = tuple(shape)
 

@@ -17,6 +17,8 @@ def sigmoid_simple(x):
 class Sigmoid(Function):
     """y = 1 / (1 + exp(-x)), computed as 0.5 tanh(0.5 x) + 0.5 (no overflow); dy/dx = y (1 - y)."""
 
+    reads_inputs = False
+
     def forward(self, x):
         xp = cuda.get_array_module(x)
         return xp.tanh(x * 0.5) * 0.5 + 0.5
@@ -32,12 +34,17 @@ def sigmoid(x):
 
 
 class ReLU(Function):
+    """y = max(x, 0); the grad passes where y > 0, which is where x > 0 (so x is not kept)."""
+
+    reads_inputs = False
+
     def forward(self, x):
         return cuda.get_array_module(x).maximum(x, 0.0).astype(x.dtype, copy=False)
 
     def backward(self, gy):
-        (x,) = self.inputs
-        return gy * (x.data > 0)
+        y = self.outputs[0]()
+        assert y is not None  # alive: backward() has just read its grad
+        return gy * (y.data > 0)
 
 
 def relu(x):
@@ -45,6 +52,8 @@ def relu(x):
 
 
 class LeakyReLU(Function):
+    reads_outputs = False
+
     def __init__(self, slope):
         self.slope = slope
 
@@ -73,6 +82,8 @@ def softmax_simple(x, axis=1):
 class Softmax(Function):
     """Softmax along axis, with the max subtracted first so exp never overflows."""
 
+    reads_inputs = False
+
     def __init__(self, axis=1):
         self.axis = axis
 
@@ -92,6 +103,8 @@ def softmax(x, axis=1):
 
 
 class LogSoftmax(Function):
+    reads_inputs = False
+
     def __init__(self, axis=1):
         self.axis = axis
 
@@ -125,6 +138,8 @@ def dropout(x, dropout_ratio=0.5):
 
 class BatchNorm(Function):
     """Batch normalization; in test mode it uses the running mean and variance."""
+
+    reads_outputs = False
 
     def __init__(self, mean, var, decay, eps):
         self.avg_mean = mean

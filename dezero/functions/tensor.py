@@ -3,13 +3,15 @@
 import numpy as np
 
 from dezero import cuda, utils
-from dezero.core import Function, _wanted, as_variable
+from dezero.core import Function, as_variable
 from dezero.functions.basic import broadcast_to, reshape
 from dezero.functions.basic import sum as _sum
 
 
 class GetItem(Function):
     """y = x[slices]; the grad scatters gy back into the selected places."""
+
+    reads_inputs = reads_outputs = False  # shapes only
 
     def __init__(self, slices):
         self.slices = slices
@@ -24,6 +26,8 @@ class GetItem(Function):
 
 class GetItemGrad(Function):
     """Scatter-add gy into zeros of the input's shape; repeated indices accumulate."""
+
+    reads_inputs = reads_outputs = False
 
     def __init__(self, slices, in_shape):
         self.slices = slices
@@ -72,6 +76,8 @@ mean = average
 class MatMul(Function):
     """y = x @ W; gx = gy @ W.T, gW = x.T @ gy."""
 
+    reads_outputs = False
+
     def forward(self, x, W):
         if x.ndim == 2 and W.ndim == 2 and x.shape[1] != W.shape[0]:
             raise ValueError(f"matmul: shapes {x.shape} and {W.shape} do not align "
@@ -80,7 +86,7 @@ class MatMul(Function):
 
     def backward(self, gy):
         x, W = self.inputs
-        return (matmul(gy, W.T) if _wanted(x) else None), (matmul(x.T, gy) if _wanted(W) else None)
+        return (matmul(gy, W.T) if x.needs_grad else None), (matmul(x.T, gy) if W.needs_grad else None)
 
 
 def matmul(x, W):
@@ -89,6 +95,8 @@ def matmul(x, W):
 
 class Linear(Function):
     """y = x @ W + b, as one function (no intermediate kept)."""
+
+    reads_outputs = False
 
     def forward(self, x, W, b):
         if x.ndim == 2 and W.ndim == 2 and x.shape[1] != W.shape[0]:
@@ -99,10 +107,10 @@ class Linear(Function):
 
     def backward(self, gy):
         x, W, b = self.inputs
-        gb = None if b.data is None or not _wanted(b) else _sum_to(gy, b.shape)
+        gb = None if b.data is None or not b.needs_grad else _sum_to(gy, b.shape)
         # the input batch is usually data (a constant): its grad, a whole matmul, is skipped then
-        gx = matmul(gy, W.T) if _wanted(x) else None
-        return gx, (matmul(x.T, gy) if _wanted(W) else None), gb
+        gx = matmul(gy, W.T) if x.needs_grad else None
+        return gx, (matmul(x.T, gy) if W.needs_grad else None), gb
 
 
 def _sum_to(x, shape):
@@ -116,7 +124,8 @@ def linear(x, W, b=None):
 
 
 def linear_simple(x, W, b=None):
-    """linear from matmul and add (the book also freed t.data; here Add's backward reads its shape)."""
+    """linear from matmul and add. The book freed t.data by hand; here the graph lets it go by
+    itself once t + b is used (neither MatMul nor Add reads it: dezero/_retain.py)."""
     t = matmul(x, W)
     if b is None:
         return t
@@ -124,6 +133,8 @@ def linear_simple(x, W, b=None):
 
 
 class Max(Function):
+    """The largest element (along axis); the grad goes to the places equal to it (x and y read)."""
+
     def __init__(self, axis=None, keepdims=False):
         self.axis = axis
         self.keepdims = keepdims
@@ -157,6 +168,8 @@ def min(x, axis=None, keepdims=False):
 
 class Clip(Function):
     """y = x limited to [x_min, x_max]; the grad passes only where x was inside."""
+
+    reads_outputs = False
 
     def __init__(self, x_min, x_max):
         self.x_min = x_min

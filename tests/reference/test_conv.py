@@ -80,3 +80,44 @@ def test_mixed_dtypes_give_numpy_result_type():
     assert y.dtype == np.float64
     np.testing.assert_allclose(y.data, naive_conv2d(x.astype(np.float64), W, None, (1, 1), (1, 1)))
     assert F.conv2d(x, W.astype(np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("block_bytes, calls", [(None, 1), (1, 5)])
+def test_one_matrix_product_per_block(monkeypatch, block_bytes, calls):
+    """A block is one BLAS call (one per image would wait for BLAS's threads each time)."""
+    if block_bytes:
+        monkeypatch.setattr(FC, "BLOCK_BYTES", block_bytes)
+    products = []
+    matmul = np.matmul
+    monkeypatch.setattr(np, "matmul", lambda *a, **k: products.append(a[0].shape) or matmul(*a, **k))
+    rng = np.random.default_rng(6)
+    x = dezero.Variable(rng.standard_normal((5, 2, 6, 6)))
+    W = dezero.Variable(rng.standard_normal((3, 2, 3, 3)))
+    y = F.conv2d(x, W, stride=2, pad=1)
+    assert len(products) == calls
+    F.sum(y).backward()  # the grad of x (a deconvolution) and the grad of W
+    assert len(products) == 3 * calls
+
+
+@pytest.mark.parametrize("N, per_image", [(32, 110_000), (128, 200_000), (10, FC.BLOCK_BYTES // 3),
+                                          (7, 1), (3, 10**9), (0, 5)])
+def test_blocks_are_few_even_and_cover_the_batch(N, per_image):
+    blocks = FC._blocks(N, per_image)
+    assert [i for b in blocks for i in range(N)[b]] == list(range(N))
+    sizes = {len(range(N)[b]) for b in blocks}
+    assert max(sizes, default=0) - min(sizes, default=0) <= 1
+    fit = max(1, FC.BLOCK_BYTES // per_image)
+    assert len(blocks) == max(1, -(-N // fit))
+
+
+def test_conv_skips_the_grad_of_a_constant_batch():
+    calls = []
+    real = FC.Deconv2d.forward
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(FC.Deconv2d, "forward", lambda self, *a: calls.append(1) or real(self, *a))
+        W = dezero.Variable(np.ones((2, 1, 3, 3)))
+        F.sum(F.conv2d(np.ones((1, 1, 4, 4)), W, pad=1)).backward()
+        assert calls == [] and W.grad is not None
+        x = dezero.Variable(np.ones((1, 1, 4, 4)))
+        F.sum(F.conv2d(x, W, pad=1)).backward()
+        assert calls == [1] and x.grad is not None

@@ -1,0 +1,85 @@
+"""Lean graphs: a graph keeps only the arrays that some backward reads (as Chainer's retained
+inputs and outputs).
+
+A Function keeps its inputs, so the graph holds every Variable on it and, through them, every
+ndarray of the forward pass. Most backward passes read few of them: Sigmoid reads its output,
+Linear its inputs, Add and Reshape only shapes. Each Function says what its backward reads
+with two class attributes, `reads_inputs` and `reads_outputs` (core.Function: both True, so a
+Function of your own keeps everything, as in the book; Sigmoid sets reads_inputs = False).
+
+The data of a Variable v can go when nothing will ever read it:
+  - v was made by a function (a leaf is the user's data or a parameter) that does not read
+    its outputs;
+  - the one function v was passed to does not read its inputs;
+  - nothing else holds v: the list f.inputs of that function is its only reference, so no
+    name, list or layer of the user's code can reach it any more (the reference counts of
+    step 17, read with sys.getrefcount).
+The check runs when a function is called on y: the expression that made y has finished by
+then, so its temporaries are gone, and the inputs of y's creator are looked at
+(Function._record calls release_unread). In an MLP, `sigmoid(layer(x))` leaves the linear
+output h only in Sigmoid.inputs; when the next layer is called on sigmoid's output, h's array
+is let go: Linear does not read its output and Sigmoid does not read its input.
+
+What stays of the array is a Released: its shape and dtype. Backward passes read shapes (Add
+sums a broadcast grad back to its input's shape) and the DOT labels of dezero.utils show shape
+and dtype; anything else (values, arithmetic) fails loudly instead of computing garbage.
+"""
+
+import math
+import sys
+
+
+class Released:
+    """What a Variable keeps of an ndarray that nothing will read again: its shape and dtype."""
+
+    __slots__ = ("shape", "dtype")
+    __array_ufunc__ = None  # numpy refuses it as an operand (a TypeError, never a silent result)
+
+    def __init__(self, array):
+        self.shape = array.shape
+        self.dtype = array.dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return math.prod(self.shape)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __repr__(self):
+        return f"released({self.shape}, {self.dtype})"
+
+
+def _counts(variables):
+    """The reference count of each item as this comprehension sees it."""
+    return [sys.getrefcount(v) for v in variables]
+
+
+def _count_of_an_item_only_a_list_holds():
+    probe = [object()]
+    for _ in range(100):  # the interpreter specialises code once warm: count as warm code does
+        _counts(probe)
+    return _counts(probe)[0]
+
+
+# None where reference counts cannot be read (PyPy): then nothing is released
+ALONE = _count_of_an_item_only_a_list_holds() if hasattr(sys, "getrefcount") else None
+
+
+def release_unread(f):
+    """Release the data of f's inputs that f does not read and that nothing else holds.
+
+    The caller has checked that f does not read its inputs (f.reads_inputs is False).
+    """
+    inputs = f.inputs
+    for x, count in zip(inputs, _counts(inputs), strict=True):
+        creator = x.creator
+        if (count == ALONE and creator is not None and not creator.reads_outputs
+                and not isinstance(x.data, Released)):
+            x.data = Released(x.data)
