@@ -12,8 +12,9 @@ The data of a Variable v can go when nothing will ever read it:
     its outputs;
   - the one function v was passed to does not read its inputs;
   - nothing else holds v: the list f.inputs of that function is its only reference, so no
-    name, list or layer of the user's code can reach it any more (the reference counts of
-    step 17, read with sys.getrefcount).
+    name or list of the user's code can reach it any more (the reference counts of step 17,
+    read with sys.getrefcount). A Variable you hold keeps its data; one you reach through
+    the graph (y.creator.inputs[0]) or a weak reference (Layer.outputs) may show a Released.
 The check runs when a function is called on y: the expression that made y has finished by
 then, so its temporaries are gone, and the inputs of y's creator are looked at
 (Function._record calls release_unread). In an MLP, `sigmoid(layer(x))` leaves the linear

@@ -4,10 +4,13 @@ Images are (N, C, H, W). im2col unfolds every kernel-sized patch into a row, so 
 convolution becomes one matrix product; col2im folds rows back, adding overlaps.
 
 Conv2d, Deconv2d and Conv2DGradW work on blocks of images (the whole batch unless its patches
-pass BLOCK_BYTES), each block one matrix product: one BLAS call. A BLAS call hands its work to
-BLAS's threads and waits for all of them; on a busy machine a thread may wait for a core, so
-one call per image made convolutions collapse there (a GAN's epoch took more than twice the
-official package's time). Pooling has no matrix product: it takes maxima and means of patches.
+pass BLOCK_BYTES). A BLAS call that is not small hands its work to BLAS's threads and waits
+for all of them; on a busy machine a thread may wait for a core, so one such call per image
+made convolutions collapse there (a GAN's epoch took more than twice the official package's
+time). So a block is one matrix product, one BLAS call, unless one image's product is small
+(below SMALL_PRODUCT multiply-adds): then BLAS runs each on one thread, nothing waits, and a
+stack of products per image (one numpy call) is fastest. Pooling has no matrix product: it
+takes maxima and means of patches.
 """
 
 import threading
@@ -64,11 +67,14 @@ class Conv2d(Function):
         Wm = W.reshape(OC, -1)
         OH, OW = _outsize(x.shape, W.shape[2:], self.stride, self.pad)
         y = xp.empty((N, OC, OH * OW), dtype=xp.result_type(x, W))
+        per_image = _small(OC, Wm.shape[1], OH * OW)
         for n in _blocks(N, max(Wm.shape[1] * x.itemsize, OC * y.itemsize) * OH * OW):
-            cols = _patch_matrix(x[n], W.shape[2:], self.stride, self.pad)
-            # the whole block in one (OC, C*KH*KW) @ (C*KH*KW, B*OH*OW) product: one BLAS call
-            yb = xp.matmul(Wm, cols, out=_workspace((OC, cols.shape[1]), y.dtype, xp, slot=1))
-            y[n] = yb.reshape(OC, -1, OH * OW).transpose(1, 0, 2)
+            cols = _patches(x[n], W.shape[2:], self.stride, self.pad, per_image)
+            if per_image:  # (OC, C*KH*KW) @ (B, C*KH*KW, OH*OW): small products, straight into y
+                xp.matmul(Wm, cols, out=y[n])
+            else:  # the whole block in one (OC, C*KH*KW) @ (C*KH*KW, B*OH*OW) product
+                yb = xp.matmul(Wm, cols, out=_workspace((OC, cols.shape[1]), y.dtype, xp, slot=1))
+                y[n] = yb.reshape(OC, -1, OH * OW).transpose(1, 0, 2)
         if b is not None:
             y += b.reshape(OC, 1)
         return y.reshape(N, OC, OH, OW)
@@ -108,11 +114,16 @@ class Deconv2d(Function):
         xp = cuda.get_array_module(x)
         Wt = W.reshape(C, -1).T  # (OC*KH*KW, C)
         y = xp.empty((N, OC, out_h, out_w), dtype=xp.result_type(x, W))
+        per_image = _small(Wt.shape[0], C, H * Wd)
         for n in _blocks(N, max(Wt.shape[0] * y.itemsize, C * x.itemsize) * H * Wd):
-            rows = _channel_matrix(x[n])  # (C, B*H*W)
-            # the whole block in one (OC*KH*KW, C) @ (C, B*H*W) product: one BLAS call
-            cols = xp.matmul(Wt, rows, out=_workspace((Wt.shape[0], rows.shape[1]), y.dtype, xp))
-            cols = cols.reshape(OC, KH, KW, -1, H, Wd).transpose(3, 0, 1, 2, 4, 5)
+            if per_image:  # (OC*KH*KW, C) @ (B, C, H*W): small products
+                rows = x[n].reshape(-1, C, H * Wd)
+                cols = xp.matmul(Wt, rows, out=_workspace((len(rows), Wt.shape[0], H * Wd), y.dtype, xp))
+                cols = cols.reshape(-1, OC, KH, KW, H, Wd)
+            else:  # the whole block in one (OC*KH*KW, C) @ (C, B*H*W) product
+                rows = _channel_matrix(x[n])
+                cols = xp.matmul(Wt, rows, out=_workspace((Wt.shape[0], rows.shape[1]), y.dtype, xp))
+                cols = cols.reshape(OC, KH, KW, -1, H, Wd).transpose(3, 0, 1, 2, 4, 5)
             y[n] = _fold(cols, (cols.shape[0], OC, out_h, out_w), self.stride, self.pad)
         if b is not None:
             y += b.reshape((1, b.size, 1, 1))
@@ -148,10 +159,13 @@ class Conv2DGradW(Function):
         C = x.shape[1]
         KH, KW = self.kernel_size
         gW = xp.zeros((OC, C * KH * KW), dtype=xp.result_type(x, gy))
+        per_image = _small(OC, OH * OW, C * KH * KW)
         for n in _blocks(N, max(C * KH * KW * x.itemsize, OC * gy.itemsize) * OH * OW):
-            cols = _patch_matrix(x[n], self.kernel_size, self.stride, self.pad)
-            # (OC, B*OH*OW) @ (B*OH*OW, C*KH*KW): the whole block in one BLAS call
-            gW += xp.matmul(_channel_matrix(gy[n]), cols.T)
+            cols = _patches(x[n], self.kernel_size, self.stride, self.pad, per_image)
+            if per_image:  # (B, OC, OH*OW) @ (B, OH*OW, C*KH*KW): small products, summed
+                gW += xp.matmul(gy[n].reshape(-1, OC, OH * OW), cols.transpose(0, 2, 1)).sum(axis=0)
+            else:  # (OC, B*OH*OW) @ (B*OH*OW, C*KH*KW): the whole block in one product
+                gW += xp.matmul(_channel_matrix(gy[n]), cols.T)
         return gW.reshape(OC, C, KH, KW)
 
     def backward(self, ggW):
@@ -325,6 +339,8 @@ def col2im(x, input_shape, kernel_size, stride=1, pad=0, to_matrix=True):
 
 
 BLOCK_BYTES = 8 << 20  # a batch of the book's examples is one block or a few
+# multiply-adds: BLAS runs a smaller product on one thread (OpenBLAS: below 2**18 per thread)
+SMALL_PRODUCT = 1 << 19
 _scratch = threading.local()
 
 
@@ -386,17 +402,26 @@ def _unfold(img, kernel_size, stride, pad, out=None):
     return cols
 
 
-def _patch_matrix(img, kernel_size, stride, pad):
-    """The patches of a block of B images as one (C*KH*KW, B*OH*OW) matrix, in the workspace.
+def _small(m, k, n):
+    """Whether an (m, k) @ (k, n) product is small enough that BLAS runs it on one thread."""
+    return m * k * n < SMALL_PRODUCT
 
-    Column b*OH*OW + p is patch p of image b, so the convolution of the whole block is one
-    matrix product, (OC, C*KH*KW) @ this: one BLAS call per block, not one per image (each
-    call hands work to BLAS's threads and waits for them, which is slow on a busy machine).
+
+def _patches(img, kernel_size, stride, pad, per_image):
+    """The patches of a block of B images, in the workspace, for one matmul.
+
+    per_image: (B, C*KH*KW, OH*OW), one matrix per image (a stack of small products).
+    Otherwise one (C*KH*KW, B*OH*OW) matrix whose column b*OH*OW + p is patch p of image b, so
+    the convolution of the whole block is one matrix product, (OC, C*KH*KW) @ this.
     """
     B, C = img.shape[:2]
     KH, KW = pair(kernel_size)
     OH, OW = _outsize(img.shape, kernel_size, stride, pad)
-    cols = _workspace((C, KH, KW, B, OH, OW), img.dtype, cuda.get_array_module(img))
+    xp = cuda.get_array_module(img)
+    if per_image:
+        cols = _unfold(img, kernel_size, stride, pad, out=_workspace((B, C, KH, KW, OH, OW), img.dtype, xp))
+        return cols.reshape(B, C * KH * KW, OH * OW)
+    cols = _workspace((C, KH, KW, B, OH, OW), img.dtype, xp)
     _unfold(img, kernel_size, stride, pad, out=cols.transpose(3, 0, 1, 2, 4, 5))
     return cols.reshape(C * KH * KW, B * OH * OW)
 

@@ -1,7 +1,8 @@
 """The reference convolution works in blocks of images with a reused workspace; it must not show.
 
 Small step tests fit in one block, so here the block size is shrunk to one image (and to
-less than one), the results are compared with a plain loop, and the workspace is checked
+less than one), both layouts of a block are used (one product per block, a stack of small
+products per image), the results are compared with a plain loop, and the workspace is checked
 never to leak into a result.
 """
 
@@ -17,16 +18,17 @@ from grader.checks import check_grad, naive_conv2d
 from grader.strategies import conv_cases
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(conv_cases(max_batch=5, max_side=6, max_stride=2), st.sampled_from([1, 200, FC.BLOCK_BYTES]),
-       st.integers(0, 2**32 - 1))
-def test_conv2d_equals_the_plain_loop_whatever_the_block_size(case, block_bytes, seed):
-    """Blocks of one image, of a few, and the whole batch in one block."""
+       st.sampled_from([0, 2**62]), st.integers(0, 2**32 - 1))
+def test_conv2d_equals_the_plain_loop_whatever_the_block_size(case, block_bytes, small_product, seed):
+    """Blocks of one image, of a few, and the whole batch in one block; one product or a stack."""
     x, W, stride, pad = case
     rng = np.random.default_rng(seed)
     b = rng.standard_normal(len(W))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(FC, "BLOCK_BYTES", block_bytes)
+        mp.setattr(FC, "SMALL_PRODUCT", small_product)
         y = F.conv2d(x, W, b, stride=stride, pad=pad).data
         # deconv2d is conv2d's adjoint in x: <conv(x), g> == <x, deconv(g)>
         g = rng.standard_normal(y.shape)
@@ -41,9 +43,11 @@ def test_conv2d_equals_the_plain_loop_whatever_the_block_size(case, block_bytes,
     np.testing.assert_allclose(np.vdot(y0, g), np.vdot(W, gW), rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize("small_product", [0, 2**62])
 @pytest.mark.parametrize("stride, pad", [(1, 1), (2, 0), ((2, 1), (0, 1))])
-def test_grads_of_conv2d_and_deconv2d_with_one_image_per_block(monkeypatch, stride, pad):
+def test_grads_of_conv2d_and_deconv2d_with_one_image_per_block(monkeypatch, stride, pad, small_product):
     monkeypatch.setattr(FC, "BLOCK_BYTES", 1)
+    monkeypatch.setattr(FC, "SMALL_PRODUCT", small_product)
     rng = np.random.default_rng(3)
     x, W, b = rng.standard_normal((3, 2, 5, 4)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(3)
     check_grad(dezero, lambda x, W, b: F.conv2d(x, W, b, stride=stride, pad=pad), x, W, b)
@@ -82,9 +86,12 @@ def test_mixed_dtypes_give_numpy_result_type():
     assert F.conv2d(x, W.astype(np.float32)).dtype == np.float32
 
 
+@pytest.mark.parametrize("small_product", [0, 2**62])
 @pytest.mark.parametrize("block_bytes, calls", [(None, 1), (1, 5)])
-def test_one_matrix_product_per_block(monkeypatch, block_bytes, calls):
-    """A block is one BLAS call (one per image would wait for BLAS's threads each time)."""
+def test_one_matmul_per_block(monkeypatch, block_bytes, calls, small_product):
+    """A block is one matmul: one product, so one BLAS call (one call per image would wait for
+    BLAS's threads each time), or, for small products, a stack of them (BLAS's one thread each)."""
+    monkeypatch.setattr(FC, "SMALL_PRODUCT", small_product)
     if block_bytes:
         monkeypatch.setattr(FC, "BLOCK_BYTES", block_bytes)
     products = []
@@ -121,3 +128,16 @@ def test_conv_skips_the_grad_of_a_constant_batch():
         x = dezero.Variable(np.ones((1, 1, 4, 4)))
         F.sum(F.conv2d(x, W, pad=1)).backward()
         assert calls == [1] and x.grad is not None
+
+
+def test_small_products_are_stacked_and_large_ones_are_one_per_block():
+    assert FC._small(16, 27, 1024)  # the bench's conv, per image: 442,368 multiply-adds
+    assert not FC._small(128, 576, 49 * 10)  # a GAN's second convolution, ten images
+    shapes = []
+    matmul = np.matmul
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(np, "matmul", lambda *a, **k: shapes.append(a[1].shape) or matmul(*a, **k))
+        F.conv2d(np.ones((4, 3, 8, 8), np.float32), np.ones((5, 3, 3, 3), np.float32), pad=1)
+        mp.setattr(FC, "SMALL_PRODUCT", 0)
+        F.conv2d(np.ones((4, 3, 8, 8), np.float32), np.ones((5, 3, 3, 3), np.float32), pad=1)
+    assert shapes == [(4, 27, 64), (27, 4 * 64)]
