@@ -1,0 +1,156 @@
+"""Which TODO most likely broke a run: the step's TODOs ranked by how well "this TODO is broken"
+explains the failing and the passing tests together.
+
+A failing test is tagged with the TODO it checks, but the code of another TODO may break it: with
+`x.grad += gx` in step 14's accumulation (step14.1), the cleargrad test (tagged step14.2) fails
+too. The map grader/diagnosis.json (built by grader.instructor.diagnosis_map, stdlib-readable, no
+answer code in it) records for every step which of its tests fail when one TODO is opened alone in
+the solution: the tests that run that TODO's code. A broken TODO can only break tests of its row.
+
+The score of a TODO is the log-likelihood of the run if that TODO alone were broken: a test of its
+row tagged with it fails with probability P_OWN, another test of its row with P_DEP, a test outside
+its row with EPSILON. So a TODO must explain the failures (each one it cannot explain costs the
+most), the tests tagged with it count more than the ones that merely run its code, and passing
+tests of its row count against it. A TODO that explains no failing test, or whose own tests were
+all graded and all pass, is not blamed. Not-started TODOs are left out: their tests never reach
+the code of the others.
+
+Used by grader.feedback at grading time (student runtime: no instructor imports). When the map has
+no entry for a step, or the entry was built for other tests, the scorecard falls back to the tags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import catalog, guard
+from grader.results import Outcome, StepResult
+
+MAP = Path(__file__).resolve().parent / "diagnosis.json"
+FORMAT = 1
+
+P_OWN = 0.5  # a test tagged with the broken TODO fails
+P_DEP = 0.2  # another test that runs the broken TODO's code fails
+EPSILON = 0.01  # a test that never runs the broken TODO's code fails anyway
+
+FAILING = (Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT, Outcome.CRASHED)
+TIE = 1e-9
+
+Rows = Mapping[str, Collection[str]]  # TODO id → names of the tests it breaks when opened
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One TODO as an explanation of a run."""
+
+    todo: str
+    score: float  # log-likelihood of the run if this TODO alone were broken (higher: likelier)
+    explained: tuple[str, ...]  # the failing tests it explains (they run its code)
+    unexplained: tuple[str, ...]  # the failing tests it does not explain
+    contradicted: tuple[str, ...]  # passing tests that run its code
+
+
+def rank(rows: Rows, failing: Collection[str], passing: Collection[str], tags: Mapping[str, str | None],
+         skip: Collection[str] = ()) -> list[Ranked]:
+    """The TODOs of rows that could explain the failing tests, likeliest first (ties by id).
+
+    failing, passing: names of the tests that failed and passed; tags: test name → its TODO;
+    skip: TODOs not to blame (not started).
+    """
+    failed, passed = set(failing), set(passing)
+    out = []
+    for todo, row in rows.items():
+        members = set(row)
+        explained = failed & members
+        if todo in skip or not explained:
+            continue
+        own = [t for t in failed | passed if tags.get(t) == todo]
+        if own and not failed.intersection(own):
+            continue  # its own tests were graded and all pass: not blamed for another's failure
+        contradicted = passed & members
+        unexplained = failed - members
+        score = (sum(math.log(P_OWN if tags.get(t) == todo else P_DEP) for t in explained)
+                 + sum(math.log(1 - (P_OWN if tags.get(t) == todo else P_DEP)) for t in contradicted)
+                 + len(unexplained) * math.log(EPSILON))
+        out.append(Ranked(todo, score, tuple(sorted(explained)), tuple(sorted(unexplained)),
+                          tuple(sorted(contradicted))))
+    out.sort(key=lambda r: (-r.score, r.todo))
+    return out
+
+
+def likeliest(ranking: list[Ranked]) -> Ranked | None:
+    """The first of a ranking when no other TODO scores as high (a tie names no one)."""
+    if not ranking or (len(ranking) > 1 and ranking[1].score >= ranking[0].score - TIE):
+        return None
+    return ranking[0]
+
+
+def diagnose(result: StepResult, path: Path = MAP) -> list[Ranked] | None:
+    """The ranking for a graded run; None when the map has nothing valid for its step or the run
+    cannot be diagnosed (a setup error, a void run), [] when no test of the step failed."""
+    rows = rows_for(result.step, path)
+    if rows is None or result.setup_error or any(t.outcome == Outcome.INVALID for t in result.tests):
+        return None
+    prefix = f"steps/{catalog.step_name(result.step)}/"
+    visible = [t for t in result.tests if t.nodeid.startswith(prefix)]  # hidden tests are not in the map
+    failing = [t.name for t in visible if t.outcome in FAILING]
+    passing = [t.name for t in visible if t.outcome == Outcome.PASSED]
+    tags = {t.name: t.todo for t in visible if t.outcome != Outcome.NOT_STARTED}
+    skip = {t.todo for t in result.tests if t.outcome == Outcome.NOT_STARTED and t.todo}
+    return rank(rows, failing, passing, tags, skip) if failing else []
+
+
+_LOCK = threading.Lock()
+_LOADED: dict[Path, object] = {}
+
+
+def load(path: Path = MAP) -> object:
+    """The map file as this process first read it (None when it is missing or unreadable)."""
+    with _LOCK:
+        if path not in _LOADED:
+            try:
+                _LOADED[path] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                _LOADED[path] = None
+        return _LOADED[path]
+
+
+def rows_for(step: int, path: Path = MAP) -> dict[str, frozenset[str]] | None:
+    """The map's rows of a step, or None when it has none or they were built for other tests."""
+    data = load(path)
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("steps"), dict):
+        return None
+    entry = data["steps"].get(str(step))
+    if not isinstance(entry, dict) or entry.get("tests_sha256") != tests_sha256(step):
+        return None
+    breaks = entry.get("breaks")
+    if not isinstance(breaks, dict):
+        return None
+    rows = {}
+    for todo, tests in breaks.items():
+        if not isinstance(tests, list) or not all(isinstance(t, str) for t in tests):
+            return None
+        rows[todo] = frozenset(tests)
+    return rows
+
+
+def tests_sha256(step: int) -> str:
+    """The SHA-256 of the step's visible test file as the instructor wrote it (the manifest's, when
+    it records one, so that a student's edit does not change which map applies)."""
+    test_file = catalog.test_file(step)
+    recorded = guard.recorded_manifest().get(str(test_file.relative_to(catalog.REPO)))
+    if recorded:
+        return recorded
+    try:
+        return hashlib.sha256(test_file.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+__all__ = ["MAP", "Ranked", "diagnose", "likeliest", "load", "rank", "rows_for", "tests_sha256"]
