@@ -3,6 +3,10 @@
 For every step: each test passes on the solution and (where it applies) on the reference;
 the skeleton scores below full marks; and each TODO, opened alone in the solution, makes
 at least one of its tests fail, so no TODO goes untested.
+
+Each TODO's mutant runs all of the step's tests, not only its own: which tests it breaks is its
+row of the diagnosis map (grader.instructor.diagnosis_map), compared with grader/diagnosis.json
+and written there with --write-map.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog
-from grader.instructor import skeleton
+from grader.instructor import diagnosis_map, skeleton
 from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target, resolve
@@ -41,8 +45,15 @@ class StepReport:
         return out
 
     def uncaught(self) -> list[str]:
+        # Caught by a test marked with its id; the solution's run has every test's mark as written
+        # (in a mutant, a test that reaches the opened TODO takes its id).
+        tags = {t.nodeid: t.todo for t in self.runs["solution"].tests}
         return [todo for todo, r in self.todos.items()
-                if not any(t.outcome != Outcome.PASSED for t in r.applicable)]
+                if not any(t.outcome != Outcome.PASSED for t in r.applicable if tags.get(t.nodeid) == todo)]
+
+    def rows(self) -> dict[str, list[str]]:
+        """The diagnosis map's rows: which tests each TODO's mutant breaks."""
+        return {todo: diagnosis_map.broken(r) for todo, r in self.todos.items()}
 
 
 def _mutant(step: int, todo: str, dest: Path) -> Path:
@@ -58,7 +69,7 @@ def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path) -> Callable[
     todo_futures: dict[str, Future[StepResult]] = {}
     for todo in skeleton.block_ids(step):
         root = _mutant(step, todo, scratch / todo)
-        todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root), todo=todo))
+        todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root)))  # all tests
 
     def finish() -> StepReport:
         report = StepReport(step)
@@ -84,7 +95,7 @@ def render(reports: list[StepReport]) -> str:
     return "\n".join(rows)
 
 
-def main(steps: list[int], jobs: int | None = None) -> int:
+def main(steps: list[int], jobs: int | None = None, write_map: bool = False) -> int:
     """Check the given steps, print the table; 0 when every step is ok."""
     jobs = jobs or os.cpu_count() or 2
     with tempfile.TemporaryDirectory(prefix="integrity-") as tmp, ThreadPoolExecutor(jobs) as pool:
@@ -95,6 +106,7 @@ def main(steps: list[int], jobs: int | None = None) -> int:
             pending.append(submit_step(step, pool, scratch))
         reports = [finish() for finish in pending]
     print(render(reports))
+    print(diagnosis_map.after_integrity({r.step: r.rows() for r in reports}, write_map))
     bad = [r.step for r in reports if r.problems()]
     print(f"integrity: {len(reports)} step(s) checked, "
           + ("all ok" if not bad else f"problems in step(s) {catalog.describe_steps(bad)}"))
