@@ -35,8 +35,11 @@ from grader.results import Outcome, StepResult
 MAP = Path(__file__).resolve().parent / "diagnosis.json"
 FORMAT = 1
 
-P_OWN = 0.5  # a test tagged with the broken TODO fails
-P_DEP = 0.2  # another test that runs the broken TODO's code fails
+# Chosen on the benchmark's seed 0 (grader.instructor.mutants) and checked on other seeds: with
+# P_DEP = 1/2 a test that only runs the TODO's code weighs the same failing or passing, so what
+# counts is how few tests the TODO's row holds besides the failing ones, and its own tests.
+P_OWN = 0.7  # a test tagged with the broken TODO fails
+P_DEP = 0.5  # another test that runs the broken TODO's code fails
 EPSILON = 0.01  # a test that never runs the broken TODO's code fails anyway
 
 FAILING = (Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT, Outcome.CRASHED)

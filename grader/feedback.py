@@ -49,7 +49,6 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
         levels = progress.ladder_levels(result.step, states)
     else:
         levels = {todo: hint_level or 1 for todo in states}
-    by_name = {t.name: t for t in result.applicable}
     explained = set(likely.explained) if likely else set()
     first: list[TodoFeedback] = []
     for todo, (state, block) in sorted(states.items()):
@@ -57,7 +56,7 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
         if likely is not None and todo == likely.todo:
             level = levels.get(todo, 1)
             text = hints.hint_for(table, todo, lang, level)
-            mine = [by_name[name] for name in likely.explained if name in by_name]
+            mine = [t for t in result.applicable if t.name in explained]  # in the file's order
             first.append(Diagnosed(todo, state, level, text, [t.name for t in mine], block, likely=True))
             for t in mine:
                 t.hint = text

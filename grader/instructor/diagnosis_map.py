@@ -62,6 +62,10 @@ def submit(step: int, todo: str, pool: ThreadPoolExecutor, scratch: Path) -> Fut
     return pool.submit(run_step, RunOptions(Target("submission", step, root)))
 
 
+class BuildError(Exception):
+    """A mutant could not be graded (its tests could not be collected): no row to store."""
+
+
 def build(steps: list[int], jobs: int | None = None) -> dict[int, Rows]:
     """Measure the rows of the given steps (every TODO's mutant, all tests)."""
     jobs = jobs or os.cpu_count() or 2
@@ -71,8 +75,12 @@ def build(steps: list[int], jobs: int | None = None) -> dict[int, Rows]:
             scratch = Path(tmp) / catalog.step_name(step)
             scratch.mkdir()
             futures[step] = {todo: submit(step, todo, pool, scratch) for todo in skeleton.block_ids(step)}
-        return {step: {todo: broken(f.result()) for todo, f in todos.items()}
-                for step, todos in futures.items()}
+        results = {step: {todo: f.result() for todo, f in todos.items()} for step, todos in futures.items()}
+    failed = [f"{todo}: {r.setup_error}" for todos in results.values() for todo, r in todos.items()
+              if r.setup_error]
+    if failed:
+        raise BuildError("; ".join(failed))
+    return {step: {todo: broken(r) for todo, r in todos.items()} for step, todos in results.items()}
 
 
 def _read(path: Path) -> dict[str, dict[str, object]]:
@@ -172,7 +180,11 @@ def main(steps: list[int] | None, jobs: int | None = None) -> int:
     if not todo:
         print(f"diagnosis map: every step is up to date in {_rel(diagnosis.MAP)}")
         return 0
-    measured = build(todo, jobs)
+    try:
+        measured = build(todo, jobs)
+    except BuildError as exc:
+        print(f"diagnosis map: not written, a mutant could not be graded: {exc}")
+        return 1
     write(measured)
     runs = sum(len(rows) for rows in measured.values())
     print(f"diagnosis map: steps {catalog.describe_steps(todo)} rebuilt ({runs} mutant runs) "

@@ -48,8 +48,8 @@ class StepReport:
         # Caught by a test marked with its id; the solution's run has every test's mark as written
         # (in a mutant, a test that reaches the opened TODO takes its id).
         tags = {t.nodeid: t.todo for t in self.runs["solution"].tests}
-        return [todo for todo, r in self.todos.items()
-                if not any(t.outcome != Outcome.PASSED for t in r.applicable if tags.get(t.nodeid) == todo)]
+        return [todo for todo, r in self.todos.items() if not any(
+                t.outcome != Outcome.PASSED for t in r.applicable if tags.get(t.nodeid, t.todo) == todo)]
 
     def rows(self) -> dict[str, list[str]]:
         """The diagnosis map's rows: which tests each TODO's mutant breaks."""
@@ -106,7 +106,7 @@ def main(steps: list[int], jobs: int | None = None, write_map: bool = False) -> 
             pending.append(submit_step(step, pool, scratch))
         reports = [finish() for finish in pending]
     print(render(reports))
-    print(diagnosis_map.after_integrity({r.step: r.rows() for r in reports}, write_map))
+    print(diagnosis_map.after_integrity({r.step: r.rows() for r in reports if not r.problems()}, write_map))
     bad = [r.step for r in reports if r.problems()]
     print(f"integrity: {len(reports)} step(s) checked, "
           + ("all ok" if not bad else f"problems in step(s) {catalog.describe_steps(bad)}"))

@@ -163,6 +163,7 @@ class Graded:
     failing: list[str]
     passing: list[str]
     tags: dict[str, str | None]
+    messages: dict[str, str]  # failing test → what the scorecard says of it
     ranking: list[tuple[str, float]] | None  # None: no map for the step
     top: str | None
     tags_first: str | None  # the first TODO block a card made from the tags alone shows
@@ -180,9 +181,34 @@ class Graded:
         return self.tags_first == self.mutation.todo
 
 
+def as_submitted(source: str, step: int, where: str = "<source>") -> str:
+    """A solution file as a student hands it in: the step's own blocks between their TODO comments
+    (as the skeleton leaves them, the answer written in), the other blocks without fences."""
+    lines = source.splitlines(keepends=True)
+    out, last = [], 0
+    prefix = f"{catalog.step_name(step)}."
+    for block in skeleton.parse_blocks(source, where):
+        out.extend(lines[last: block.begin])
+        if block.id.startswith(prefix):
+            out += [f"{block.indent}# TODO({block.id}): {block.text}\n", block.body,
+                    f"{block.indent}# END TODO({block.id})\n"]
+        else:
+            out.append(block.body)
+        last = block.end + 1
+    out.extend(lines[last:])
+    return "".join(out)
+
+
 def write_mutant(m: Mutation, dest: Path) -> Path:
-    snapshots.materialise(m.step, dest)
-    (dest / m.file).write_text(m.text, encoding="utf-8")
+    """The step's full solution in the student's layout, with the mutation in its file."""
+    for rel, src in snapshots.files(m.step).items():
+        path = dest / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if src.suffix in skeleton.CODE_SUFFIXES:
+            text = m.text if rel == m.file else src.read_text(encoding="utf-8")
+            path.write_text(as_submitted(text, m.step, rel), encoding="utf-8")
+        else:
+            path.write_bytes(src.read_bytes())
     return dest
 
 
@@ -194,7 +220,8 @@ def judge(m: Mutation, result: StepResult) -> Graded:
     ranking = diagnosis.diagnose(result)
     top = diagnosis.likeliest(ranking or [])
     blamed = sorted({t.todo for t in visible if t.outcome != Outcome.PASSED and t.todo})
-    return Graded(m, failing, passing, {t.name: t.todo for t in visible},
+    messages = {t.name: f"{t.outcome}: {t.message}" for t in visible if t.outcome != Outcome.PASSED}
+    return Graded(m, failing, passing, {t.name: t.todo for t in visible}, messages,
                     None if ranking is None else [(r.todo, round(r.score, 3)) for r in ranking],
                     top.todo if top else None, blamed[0] if blamed else None)
 
