@@ -13,7 +13,11 @@ its row with EPSILON. So a TODO must explain the failures (each one it cannot ex
 most), the tests tagged with it count more than the ones that merely run its code, and passing
 tests of its row count against it. A TODO that explains no failing test, or whose own tests were
 all graded and all pass, is not blamed. Not-started TODOs are left out: their tests never reach
-the code of the others.
+the code of the others. A tie names no one.
+
+Another TODO with failing tests "follows" from the likeliest when its failing tests all run the
+likeliest's code and taking it for a second broken TODO (a test fails when either breaks it)
+explains the run less than SECOND_FAULT nats better: the scorecard then shows no hint of its own.
 
 Used by grader.feedback at grading time (student runtime: no instructor imports). When the map has
 no entry for a step, or the entry was built for other tests, the scorecard falls back to the tags.
@@ -42,6 +46,8 @@ P_OWN = 0.7  # a test tagged with the broken TODO fails
 P_DEP = 0.5  # another test that runs the broken TODO's code fails
 EPSILON = 0.01  # a test that never runs the broken TODO's code fails anyway
 
+SECOND_FAULT = 2.0  # nats: how much better two broken TODOs must explain a run than one
+
 FAILING = (Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT, Outcome.CRASHED)
 TIE = 1e-9
 
@@ -57,6 +63,23 @@ class Ranked:
     explained: tuple[str, ...]  # the failing tests it explains (they run its code)
     unexplained: tuple[str, ...]  # the failing tests it does not explain
     contradicted: tuple[str, ...]  # passing tests that run its code
+
+
+def likelihood(rows: Rows, failing: Collection[str], passing: Collection[str], tags: Mapping[str, str | None],
+               broken: Collection[str]) -> float:
+    """log P(the run | exactly these TODOs are broken): a test fails when any of them breaks it
+    (each independently, with P_OWN or P_DEP when the test is in its row), else with EPSILON."""
+    total = 0.0
+    for test in failing:
+        spared = math.prod(1 - _p(test, todo, tags) for todo in broken if test in rows[todo])
+        total += math.log(1 - spared) if spared < 1 else math.log(EPSILON)
+    for test in passing:
+        total += sum(math.log(1 - _p(test, todo, tags)) for todo in broken if test in rows[todo])
+    return total
+
+
+def _p(test: str, todo: str, tags: Mapping[str, str | None]) -> float:
+    return P_OWN if tags.get(test) == todo else P_DEP
 
 
 def rank(rows: Rows, failing: Collection[str], passing: Collection[str], tags: Mapping[str, str | None],
@@ -76,13 +99,9 @@ def rank(rows: Rows, failing: Collection[str], passing: Collection[str], tags: M
         own = [t for t in failed | passed if tags.get(t) == todo]
         if own and not failed.intersection(own):
             continue  # its own tests were graded and all pass: not blamed for another's failure
-        contradicted = passed & members
-        unexplained = failed - members
-        score = (sum(math.log(P_OWN if tags.get(t) == todo else P_DEP) for t in explained)
-                 + sum(math.log(1 - (P_OWN if tags.get(t) == todo else P_DEP)) for t in contradicted)
-                 + len(unexplained) * math.log(EPSILON))
-        out.append(Ranked(todo, score, tuple(sorted(explained)), tuple(sorted(unexplained)),
-                          tuple(sorted(contradicted))))
+        score = likelihood(rows, failed, passed, tags, [todo])
+        out.append(Ranked(todo, score, tuple(sorted(explained)), tuple(sorted(failed - members)),
+                          tuple(sorted(passed & members))))
     out.sort(key=lambda r: (-r.score, r.todo))
     return out
 
@@ -94,19 +113,47 @@ def likeliest(ranking: list[Ranked]) -> Ranked | None:
     return ranking[0]
 
 
-def diagnose(result: StepResult, path: Path = MAP) -> list[Ranked] | None:
-    """The ranking for a graded run; None when the map has nothing valid for its step or the run
-    cannot be diagnosed (a setup error, a void run), [] when no test of the step failed."""
+@dataclass(frozen=True)
+class Diagnosis:
+    """A graded run as the map sees it, and its ranking."""
+
+    rows: Rows
+    failing: frozenset[str]
+    passing: frozenset[str]
+    tags: Mapping[str, str | None]
+    ranking: list[Ranked]
+
+    @property
+    def likely(self) -> Ranked | None:
+        return likeliest(self.ranking)
+
+    def follows(self, todo: str, tests: Collection[str]) -> bool:
+        """True when the failing tests of todo are explained by the likeliest TODO alone: they run
+        its code, and taking todo for a second broken TODO explains the run less than SECOND_FAULT
+        nats better (so its hint would most likely send the student to correct code)."""
+        likely = self.likely
+        if likely is None or todo == likely.todo or not set(tests) <= set(likely.explained):
+            return False
+        if todo not in self.rows:
+            return True
+        both = likelihood(self.rows, self.failing, self.passing, self.tags, [likely.todo, todo])
+        return both - likely.score < SECOND_FAULT
+
+
+def diagnose(result: StepResult, path: Path = MAP) -> Diagnosis | None:
+    """The diagnosis of a graded run; None when the map has nothing valid for its step or the run
+    cannot be diagnosed (a setup error, a void run). Its ranking is empty when no test failed."""
     rows = rows_for(result.step, path)
     if rows is None or result.setup_error or any(t.outcome == Outcome.INVALID for t in result.tests):
         return None
     prefix = f"steps/{catalog.step_name(result.step)}/"
     visible = [t for t in result.tests if t.nodeid.startswith(prefix)]  # hidden tests are not in the map
-    failing = [t.name for t in visible if t.outcome in FAILING]
-    passing = [t.name for t in visible if t.outcome == Outcome.PASSED]
+    failing = frozenset(t.name for t in visible if t.outcome in FAILING)
+    passing = frozenset(t.name for t in visible if t.outcome == Outcome.PASSED)
     tags = {t.name: t.todo for t in visible if t.outcome != Outcome.NOT_STARTED}
     skip = {t.todo for t in result.tests if t.outcome == Outcome.NOT_STARTED and t.todo}
-    return rank(rows, failing, passing, tags, skip) if failing else []
+    ranking = rank(rows, failing, passing, tags, skip) if failing else []
+    return Diagnosis(rows, failing, passing, tags, ranking)
 
 
 _LOCK = threading.Lock()
@@ -156,4 +203,5 @@ def tests_sha256(step: int) -> str:
         return ""
 
 
-__all__ = ["MAP", "Ranked", "diagnose", "likeliest", "load", "rank", "rows_for", "tests_sha256"]
+__all__ = ["MAP", "Diagnosis", "Ranked", "diagnose", "likeliest", "likelihood", "load", "rank", "rows_for",
+           "tests_sha256"]

@@ -7,8 +7,9 @@
 - Where the failing tests point, grader.diagnosis ranks the step's TODOs by how well each one,
   broken alone, explains the failing and the passing tests. The likeliest comes first ("most
   likely in stepNN.k", with its hint), listing every failing test it explains, whatever their
-  tags; a TODO whose failing tests it all explains says it may follow from it, without a hint of
-  its own. Without a map for the step (or with a tie), the blocks follow the tests' tags.
+  tags; a TODO whose failures it explains (grader.diagnosis.Diagnosis.follows) says it may follow
+  from it, without a hint of its own. Without a map for the step (or with a tie), the blocks
+  follow the tests' tags.
 - Test statements and the grader's messages are given in the run's language (grader.i18n).
 """
 
@@ -42,36 +43,37 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
             unfinished.setdefault(t.todo, []).append(t)
     states = {todo: ("not_started" if any(t.outcome == Outcome.NOT_STARTED for t in tests) else "failing",
                      block_hash(code, todo)) for todo, tests in unfinished.items()}
-    likely = diagnosis.likeliest(diagnosis.diagnose(result) or [])
+    diagnosed = diagnosis.diagnose(result)
+    likely = diagnosed.likely if diagnosed else None
     if likely is not None and likely.todo not in states:  # it broke only other TODOs' tests
         states[likely.todo] = ("failing", block_hash(code, likely.todo))
     if hint_level is None and kind == "student":
         levels = progress.ladder_levels(result.step, states)
     else:
         levels = {todo: hint_level or 1 for todo in states}
-    explained = set(likely.explained) if likely else set()
-    first: list[TodoFeedback] = []
+    if likely is not None:  # the likeliest first, with every failing test it explains
+        state, block = states[likely.todo]
+        level = levels.get(likely.todo, 1)
+        text = hints.hint_for(table, likely.todo, lang, level)
+        mine = [t for t in result.applicable if t.name in likely.explained]  # in the file's order
+        result.todos.append(Diagnosed(likely.todo, state, level, text, [t.name for t in mine], block,
+                                      likely=True))
+        for t in mine:
+            t.hint = text
     for todo, (state, block) in sorted(states.items()):
         tests = unfinished.get(todo, [])
+        names = [t.name for t in tests]
         if likely is not None and todo == likely.todo:
-            level = levels.get(todo, 1)
-            text = hints.hint_for(table, todo, lang, level)
-            mine = [t for t in result.applicable if t.name in explained]  # in the file's order
-            first.append(Diagnosed(todo, state, level, text, [t.name for t in mine], block, likely=True))
-            for t in mine:
-                t.hint = text
-        elif likely is not None and state == "failing" and {t.name for t in tests} <= explained:
+            continue
+        if diagnosed and likely and state == "failing" and diagnosed.follows(todo, names):
             text = i18n.LABELS[lang]["follows"].format(todo=likely.todo)
-            result.todos.append(Diagnosed(todo, state, 0, text, [t.name for t in tests], block,
-                                          follows=likely.todo))
-        else:
-            level = levels.get(todo, 1) if state == "failing" else 0
-            text = hints.hint_for(table, todo, lang, level) if level else _not_started(step_dir, todo, lang)
-            result.todos.append(TodoFeedback(todo, state, level, text, [t.name for t in tests], block))
-            for t in tests:
-                if t.name not in explained:
-                    t.hint = text
-    result.todos[:0] = first
+            result.todos.append(Diagnosed(todo, state, 0, text, names, block, follows=likely.todo))
+            continue  # its tests keep the likeliest's hint
+        level = levels.get(todo, 1) if state == "failing" else 0
+        text = hints.hint_for(table, todo, lang, level) if level else _not_started(step_dir, todo, lang)
+        result.todos.append(TodoFeedback(todo, state, level, text, names, block))
+        for t in tests:
+            t.hint = text
     for t in result.tests:
         t.description = hints.description(table, t.name, t.description, lang)
         t.message = i18n.translate(t.message, lang)

@@ -167,6 +167,8 @@ class Graded:
     ranking: list[tuple[str, float]] | None  # None: no map for the step
     top: str | None
     tags_first: str | None  # the first TODO block a card made from the tags alone shows
+    hinted: list[str]  # other TODOs whose block on the card still gives a hint (correct code)
+    tags_hinted: list[str]  # the same on a card made from the tags alone
 
     @property
     def caught(self) -> bool:
@@ -217,13 +219,17 @@ def judge(m: Mutation, result: StepResult) -> Graded:
     visible = [t for t in result.applicable if t.nodeid.startswith(prefix)]
     failing = [t.name for t in visible if t.outcome != Outcome.PASSED]
     passing = [t.name for t in visible if t.outcome == Outcome.PASSED]
-    ranking = diagnosis.diagnose(result)
-    top = diagnosis.likeliest(ranking or [])
+    diagnosed = diagnosis.diagnose(result)
+    ranking = diagnosed.ranking if diagnosed else None
+    top = diagnosed.likely if diagnosed else None
     blamed = sorted({t.todo for t in visible if t.outcome != Outcome.PASSED and t.todo})
     messages = {t.name: f"{t.outcome}: {t.message}" for t in visible if t.outcome != Outcome.PASSED}
+    hinted = sorted(f.todo for f in result.todos
+                    if f.state == "failing" and not getattr(f, "follows", "") and f.todo != m.todo)
     return Graded(m, failing, passing, {t.name: t.todo for t in visible}, messages,
-                    None if ranking is None else [(r.todo, round(r.score, 3)) for r in ranking],
-                    top.todo if top else None, blamed[0] if blamed else None)
+                  None if ranking is None else [(r.todo, round(r.score, 3)) for r in ranking],
+                  top.todo if top else None, blamed[0] if blamed else None, hinted,
+                  [todo for todo in blamed if todo != m.todo])
 
 
 def run(steps: list[int], per_step: int = PER_STEP, seed: int = SEED, jobs: int | None = None,
@@ -257,13 +263,15 @@ def _pct(n: int, d: int) -> str:
 
 def table(outcomes: list[Graded]) -> str:
     rows = [f"{'stage':<7}{'steps':<8}{'mutants':>8}{'caught':>8}   {'diagnosis top = mutated':<24}"
-            f"{'tags, first block':<20}"]
+            f"{'tags, first block':<20}{'hints on correct TODOs':>24}",
+            f"{'':<34}{'(a tie is a miss)':<24}{'(before)':<20}{'diagnosis / tags':>24}"]
 
     def row(name: str, span: str, group: list[Graded]) -> str:
         caught = [o for o in group if o.caught]
+        wrong = f"{sum(len(o.hinted) for o in caught)} / {sum(len(o.tags_hinted) for o in caught)}"
         return (f"{name:<7}{span:<8}{len(group):>8}{len(caught):>8}   "
                 f"{_pct(sum(o.hit for o in caught), len(caught)):<24}"
-                f"{_pct(sum(o.tags_hit for o in caught), len(caught)):<20}")
+                f"{_pct(sum(o.tags_hit for o in caught), len(caught)):<20}{wrong:>24}")
 
     for i, (lo, hi) in enumerate(STAGES, 1):
         group = [o for o in outcomes if lo <= o.mutation.step <= hi]

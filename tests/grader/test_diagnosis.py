@@ -56,6 +56,26 @@ def test_a_tie_names_no_one():
     assert len(ranking) == 2 and diagnosis.likeliest(ranking) is None
 
 
+def _diagnosis(rows, failing, passing, tags):
+    ranking = diagnosis.rank(rows, failing, passing, tags)
+    return diagnosis.Diagnosis(rows, frozenset(failing), frozenset(passing), tags, ranking)
+
+
+def test_a_todo_whose_failures_the_likeliest_explains_follows_from_it_unless_it_fails_alone_too():
+    # One bug in A: b2 fails with a1; B's other test passes, so B is no second bug.
+    found = _diagnosis(ROWS, {"a1", "b2"}, {"a2", "a3", "b1"}, TAGS)
+    assert found.likely.todo == "step90.1" and found.follows("step90.2", ["b2"])
+    # Two bugs, as in step 4 with both TODOs wrong: every test of B fails (they all run A's code
+    # too), so B broken as well explains the run far better than A alone.
+    rows = {"step90.1": {"a1", "b1", "b2", "b3", "b4"}, "step90.2": {"b1", "b2", "b3", "b4"}}
+    tags = {"a1": "step90.1", **{f"b{i}": "step90.2" for i in range(1, 5)}}
+    found = _diagnosis(rows, set(tags), set(), tags)
+    assert found.likely.todo == "step90.1" and not found.follows("step90.2", ["b1", "b2", "b3", "b4"])
+    # A TODO with a failing test the likeliest does not explain never follows from it.
+    found = _diagnosis(ROWS, {"a1", "a2", "b1"}, set(), TAGS)
+    assert found.likely.todo == "step90.1" and not found.follows("step90.2", ["b1"])
+
+
 def _step14(outcomes):
     """A graded step 14 with the given outcome per test name (the rest passed)."""
     tags = {"test_add_repeated_input_accumulates_grad": "step14.1",
