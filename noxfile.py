@@ -144,6 +144,12 @@ def integrity(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def diagnosis(session: nox.Session) -> None:
+    """How often the scorecard's "most likely in" names the mutated TODO (`-- --steps 1-10`)."""
+    session.run(course_python(session), "-m", "grader", "diagnosis", *session.posargs, external=True)
+
+
+@nox.session(venv_backend="none", default=False)
 def progress(session: nox.Session) -> None:
     """Show where you stand across the 60 steps (from your past grading runs)."""
     session.run(course_python(session), "-m", "grader", "progress", external=True)

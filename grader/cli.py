@@ -126,6 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
     integ = sub.add_parser("integrity", help="solution and reference pass, skeleton and each TODO fail")
     integ.add_argument("--steps", default=None, help="steps to check: 7, 1-10 or 3,5,7-9 (default: all)")
     integ.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
+    integ.add_argument("--write-map", action="store_true",
+                       help="also write what each TODO's mutant breaks into grader/diagnosis.json")
+    diag = sub.add_parser("diagnosis", help="instructors: how often the scorecard names the mutated TODO "
+                                            "(--write: rebuild grader/diagnosis.json)")
+    diag.add_argument("--write", action="store_true",
+                      help="rebuild the diagnosis map of the stale steps (or of --steps) instead")
+    diag.add_argument("--steps", default=None, help="steps: 7, 1-10 or 3,5,7-9 (default: all; with --write, "
+                                                    "the stale ones)")
+    diag.add_argument("--per-step", type=int, default=4, help="mutants drawn per step (default: 4)")
+    diag.add_argument("--seed", type=int, default=0, help="seed of the draw (default: 0)")
+    diag.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
+    diag.add_argument("--json", type=Path, metavar="FILE", help="also write every graded mutant to FILE")
     return parser
 
 
@@ -193,7 +205,7 @@ def cmd_skeletons(args: argparse.Namespace) -> int:
     import tempfile
 
     from grader import guard
-    from grader.instructor import skeleton, snapshots
+    from grader.instructor import diagnosis_map, skeleton, snapshots
 
     problems = skeleton.inconsistent_blocks() + snapshots.repeated_files()
     steps = snapshots.solution_steps()
@@ -205,8 +217,10 @@ def cmd_skeletons(args: argparse.Namespace) -> int:
                 problems += skeleton.drift(step, Path(tmp))
     if args.write:
         guard.write_manifest()
+        if diagnosis_map.stale_steps():
+            print("  note: grader/diagnosis.json is stale; rebuild it: `python -m grader diagnosis --write`")
     else:
-        problems += guard.stale_manifest()
+        problems += guard.stale_manifest() + diagnosis_map.stale()
     for p in problems:
         print(f"  {p}")
     verb = "regenerated" if args.write else "checked"
@@ -258,7 +272,21 @@ def cmd_integrity(args: argparse.Namespace) -> int:
     steps = parse_steps(args.steps) if args.steps else catalog.available_steps()
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
-    return integrity.main(steps, args.jobs)
+    return integrity.main(steps, args.jobs, write_map=args.write_map)
+
+
+def cmd_diagnosis(args: argparse.Namespace) -> int:
+    _instructor_tools()
+    from grader.instructor import diagnosis_map, mutants
+
+    steps = parse_steps(args.steps) if args.steps else None
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
+    if args.per_step < 1:
+        raise UsageError(f"--per-step must be at least 1 (got {args.per_step})")
+    if args.write:
+        return diagnosis_map.main(steps, args.jobs)
+    return mutants.main(steps or diagnosis_map.available(), args.per_step, args.seed, args.jobs, args.json)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -339,7 +367,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"grade": cmd_grade, "skeletons": cmd_skeletons, "integrity": cmd_integrity,
-            "batch": cmd_batch, "release": cmd_release, "carry": cmd_carry,
+            "diagnosis": cmd_diagnosis, "batch": cmd_batch, "release": cmd_release, "carry": cmd_carry,
             "export": cmd_export, "progress": cmd_progress, "show": cmd_show, "diff": cmd_diff}
 
 

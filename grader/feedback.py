@@ -4,17 +4,32 @@
 - A failing TODO gets one hint, at its ladder level: 1 (a nudge) on its first failing grade,
   higher on later failing grades whose block changed (grader.progress.ladder_levels); batch
   and platform runs use level 1 unless the instructor sets --hint-level.
+- Where the failing tests point, grader.diagnosis ranks the step's TODOs by how well each one,
+  broken alone, explains the failing and the passing tests. The likeliest comes first ("most
+  likely in stepNN.k", with its hint), listing every failing test it explains, whatever their
+  tags; a TODO whose failures it explains (grader.diagnosis.Diagnosis.follows) says it may follow
+  from it, without a hint of its own. Without a map for the step (or with a tie), the blocks
+  follow the tests' tags.
 - Test statements and the grader's messages are given in the run's language (grader.i18n).
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
-from grader import catalog, hints, i18n, progress
+from grader import catalog, diagnosis, hints, i18n, progress
 from grader.carry import REGION
 from grader.results import Outcome, StepResult, TestResult, TodoFeedback
+
+
+@dataclass
+class Diagnosed(TodoFeedback):
+    """A TODO's feedback placed by the diagnosis: the likeliest cause, or one that may follow from it."""
+
+    likely: bool = False  # the most likely place of the bug
+    follows: str = ""  # the likeliest TODO, when it explains every failing test of this one
 
 
 def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang: str) -> None:
@@ -28,15 +43,35 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
             unfinished.setdefault(t.todo, []).append(t)
     states = {todo: ("not_started" if any(t.outcome == Outcome.NOT_STARTED for t in tests) else "failing",
                      block_hash(code, todo)) for todo, tests in unfinished.items()}
+    diagnosed = diagnosis.diagnose(result)
+    likely = diagnosed.likely if diagnosed else None
+    if likely is not None and likely.todo not in states:  # it broke only other TODOs' tests
+        states[likely.todo] = ("failing", block_hash(code, likely.todo))
     if hint_level is None and kind == "student":
         levels = progress.ladder_levels(result.step, states)
     else:
         levels = {todo: hint_level or 1 for todo in states}
+    if likely is not None:  # the likeliest first, with every failing test it explains
+        state, block = states[likely.todo]
+        level = levels.get(likely.todo, 1)
+        text = hints.hint_for(table, likely.todo, lang, level)
+        mine = [t for t in result.applicable if t.name in likely.explained]  # in the file's order
+        result.todos.append(Diagnosed(likely.todo, state, level, text, [t.name for t in mine], block,
+                                      likely=True))
+        for t in mine:
+            t.hint = text
     for todo, (state, block) in sorted(states.items()):
+        tests = unfinished.get(todo, [])
+        names = [t.name for t in tests]
+        if likely is not None and todo == likely.todo:
+            continue
+        if diagnosed and likely and state == "failing" and diagnosed.follows(todo, names):
+            text = i18n.LABELS[lang]["follows"].format(todo=likely.todo)
+            result.todos.append(Diagnosed(todo, state, 0, text, names, block, follows=likely.todo))
+            continue  # its tests keep the likeliest's hint
         level = levels.get(todo, 1) if state == "failing" else 0
         text = hints.hint_for(table, todo, lang, level) if level else _not_started(step_dir, todo, lang)
-        tests = unfinished[todo]
-        result.todos.append(TodoFeedback(todo, state, level, text, [t.name for t in tests], block))
+        result.todos.append(TodoFeedback(todo, state, level, text, names, block))
         for t in tests:
             t.hint = text
     for t in result.tests:
@@ -70,4 +105,4 @@ def block_hash(code: Path, todo: str) -> str:
     return ""
 
 
-__all__ = ["add", "block_hash"]
+__all__ = ["Diagnosed", "add", "block_hash"]

@@ -3,6 +3,10 @@
 For every step: each test passes on the solution and (where it applies) on the reference;
 the skeleton scores below full marks; and each TODO, opened alone in the solution, makes
 at least one of its tests fail, so no TODO goes untested.
+
+Each TODO's mutant runs all of the step's tests, not only its own: which tests it breaks is its
+row of the diagnosis map (grader.instructor.diagnosis_map), compared with grader/diagnosis.json
+and written there with --write-map.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog
-from grader.instructor import skeleton
+from grader.instructor import diagnosis_map, skeleton
 from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target, resolve
@@ -41,8 +45,15 @@ class StepReport:
         return out
 
     def uncaught(self) -> list[str]:
-        return [todo for todo, r in self.todos.items()
-                if not any(t.outcome != Outcome.PASSED for t in r.applicable)]
+        # Caught by a test marked with its id; the solution's run has every test's mark as written
+        # (in a mutant, a test that reaches the opened TODO takes its id).
+        tags = {t.nodeid: t.todo for t in self.runs["solution"].tests}
+        return [todo for todo, r in self.todos.items() if not any(
+                t.outcome != Outcome.PASSED for t in r.applicable if tags.get(t.nodeid, t.todo) == todo)]
+
+    def rows(self) -> dict[str, list[str]]:
+        """The diagnosis map's rows: which tests each TODO's mutant breaks."""
+        return {todo: diagnosis_map.broken(r) for todo, r in self.todos.items()}
 
 
 def _mutant(step: int, todo: str, dest: Path) -> Path:
@@ -76,7 +87,8 @@ def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path) -> PendingSt
     todo_futures: dict[str, Future[StepResult]] = {}
     for todo in skeleton.block_ids(step):
         root = _mutant(step, todo, scratch / todo)
-        todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root), todo=todo))
+        # All of the step's tests, not only the TODO's own: the run is its diagnosis-map row.
+        todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root)))
     return PendingStep(step, futures, todo_futures)
 
 
@@ -104,7 +116,7 @@ def progress_line(rep: StepReport, done: int, total: int, seconds: float) -> str
             f"TODOs caught {caught}/{len(rep.todos)}   [{done}/{total} steps, {seconds:.0f} s]")
 
 
-def main(steps: list[int], jobs: int | None = None) -> int:
+def main(steps: list[int], jobs: int | None = None, write_map: bool = False) -> int:
     """Check the given steps, printing a line per step as it finishes, then the table; 0 when all are ok."""
     jobs = jobs or os.cpu_count() or 2
     start = time.monotonic()
@@ -128,6 +140,7 @@ def main(steps: list[int], jobs: int | None = None) -> int:
                       flush=True)
     ordered = [reports[step] for step in steps]
     print(render(ordered))
+    print(diagnosis_map.after_integrity({r.step: r.rows() for r in ordered if not r.problems()}, write_map))
     bad = [r.step for r in ordered if r.problems()]
     print(f"integrity: {len(ordered)} step(s) checked in {time.monotonic() - start:.0f} s, "
           + ("all ok" if not bad else f"problems in step(s) {catalog.describe_steps(bad)}"))

@@ -1,6 +1,8 @@
 """The terminal scorecard: one row per test (`LABEL SCORE/MAX STATEMENT`), what went wrong
 under a failing test, then one block per TODO that is not done, with its hint or, for a TODO
-not started, where to write it. In the run's language (grader.i18n)."""
+not started, where to write it; the TODO that most likely broke the run comes first, and a TODO
+whose failures it explains says so instead of giving a hint (grader.feedback). In the run's
+language (grader.i18n)."""
 
 from __future__ import annotations
 
@@ -40,7 +42,10 @@ def _todo_lines(f: TodoFeedback, lang: str) -> list[str]:
     labels = LABELS[lang]
     if f.state == "not_started":
         return _wrap(clean_text(f.text), f"  {f.todo}  ", " " * 4)
-    head = f"  {f.todo}  {labels['failing']}: {', '.join(f.tests)}"
+    where = f"{labels['likely']} {f.todo}" if getattr(f, "likely", False) else f.todo
+    head = f"  {where}  {labels['failing']}: {', '.join(f.tests)}"
+    if getattr(f, "follows", ""):  # explained by the likeliest TODO: no hint of its own
+        return _wrap(head, "", " " * 4) + _wrap(clean_text(f.text), " " * 4, " " * 6)
     hint = f"{labels['level'].format(level=f.level)}: {clean_text(f.text)}" if f.text else ""
     return _wrap(head, "", " " * 4) + (_wrap(hint, " " * 4, " " * 6) if hint else [])
 
