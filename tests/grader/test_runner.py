@@ -1,10 +1,20 @@
-"""The runner keeps grading when student code breaks: one submission per failure mode (step 04)."""
+"""The runner keeps grading when student code breaks: one submission per failure mode (step 04),
+with plain test processes and with processes forked by a warm worker."""
 
 import time
+
+import pytest
+
+from grader import pool
 
 SQUARE = "return x**2"
 EXP = "return np.exp(x)"
 INDENT = "\n        "
+
+
+@pytest.fixture(params=["plain", "warm"] if pool.fork_is_safe() else ["plain"])
+def grading_path(request):
+    return request.param
 
 
 def outcomes(report):
