@@ -58,8 +58,10 @@ def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = N
 
 def collect_args(rootdir: str, ini: str, step: int | None, files: list[str]) -> list[str]:
     """A collect-only session in the trusted collection's mode: lists tests, loads no target."""
-    args = ["--collect-only", "-q", "-p", "grader.plugin", "--noconftest", "-p", "no:cacheprovider",
-            "-c", ini, "--rootdir", rootdir, "--import-mode=importlib", "--grader-collect", os.devnull]
+    from grader.spawn import PYTEST_PLUGINS
+
+    args = ["--collect-only", "-q", *PYTEST_PLUGINS, "-c", ini, "--rootdir", rootdir,
+            "--import-mode=importlib", "--grader-collect", os.devnull]
     return args + (["--grader-step", str(step)] if step is not None else []) + (files or [rootdir])
 
 
