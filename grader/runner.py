@@ -4,8 +4,9 @@ A run, in nox's workflow style, each step a small function:
 1. workspace: private copies of the tests (verified against the manifest) and of the files
    the step owns (the step script, `dezero/`), scanned and hashed before anything runs;
 2. the trusted collection (grader.collection): the tests, their points, TODO ids, timeouts;
-3. children (grader.spawn), restarted without the finished tests after a crash or a timeout;
-   each one's events drive a pure state machine (grader.session);
+3. children (grader.spawn, or forked by a warm worker when the command keeps a pool: grader.pool),
+   restarted without the finished tests after a crash or a timeout; each one's events drive a
+   pure state machine (grader.session);
 4. after the run: the copies must hash as before; flags make the run score 0 unless
    --allow-flagged; grader.feedback adds each unfinished TODO's hint, in the run's language.
 """

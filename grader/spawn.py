@@ -1,4 +1,5 @@
-"""Starting, watching and killing one child: the only place a grading process is created.
+"""Starting, watching and killing one child: the only place a grading process is created (a warm
+worker's forked child, grader.warm, reuses the pipes, the watchdog and the sweep from here).
 
 - Events come over an inherited pipe (no path the child could swap); the parent reads it
   without ever blocking and never holds more than one line's worth of a partial line.
