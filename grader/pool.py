@@ -92,10 +92,15 @@ class Pool:
         self._lock = threading.Lock()
         self._closed = False
 
-    def group(self, name: str, box: sandbox.Sandbox, extra: tuple[Path, ...]) -> tuple[str, _Group]:
-        """The group's key and folders (made on first use); without the sandbox, one shared group."""
+    @staticmethod
+    def key(name: str, box: sandbox.Sandbox, extra: tuple[Path, ...]) -> str:
+        """A group's key: its name and binds in the sandbox; without it, one group shared by all."""
         label = f"{name}\0{box.mode}\0{[str(p) for p in extra]}" if box.mode == "bwrap" else "shared\0none"
-        key = hashlib.sha256(label.encode()).hexdigest()[:16]
+        return hashlib.sha256(label.encode()).hexdigest()[:16]
+
+    def group(self, name: str, box: sandbox.Sandbox, extra: tuple[Path, ...]) -> tuple[str, _Group]:
+        """The group's key and folders (made on first use)."""
+        key = self.key(name, box, extra)
         with self._lock:
             if key not in self._groups:
                 root = self.dir / key
@@ -112,11 +117,13 @@ class Pool:
                 raise WorkerError("the command is ending")
             group = self._groups[key]
             group.busy += 1
-            while group.idle:
-                worker = group.idle.pop()
-                if not worker.broken and worker.proc.poll() is None:
-                    return worker
-                worker.close()
+            stale = [w for w in group.idle if w.broken or w.proc.poll() is not None]
+            group.idle = [w for w in group.idle if w not in stale]
+            worker = group.idle.pop() if group.idle else None
+        for dead in stale:
+            dead.close()
+        if worker is not None:
+            return worker
         try:
             return Worker(group.box, group.binds(), child_env(group.rw / "home"), group.ro / "boot",
                           group.ro / "pytest.ini", self.dir / f"worker-{key}.log")
@@ -137,13 +144,12 @@ class Pool:
 
     def end_group(self, name: str, box: sandbox.Sandbox, extra: tuple[Path, ...] = ()) -> None:
         """A sandboxed group is done (a submission is graded): close its workers, drop its folders."""
-        if box.mode != "bwrap":
-            return
-        key, group = self.group(name, box, extra)
+        key = self.key(name, box, extra)
         with self._lock:
-            if group.busy:
+            group = self._groups.get(key)
+            if box.mode != "bwrap" or group is None or group.busy:
                 return
-            self._groups.pop(key, None)
+            del self._groups[key]
             idle, group.idle = group.idle, []
         for worker in idle:
             worker.close()
