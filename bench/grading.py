@@ -48,6 +48,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 36
 
 
 def verdict(value: float, target: float) -> str:
+    """'(target ≤ 2 s: ok)' or '... MISSED'."""
     return f"(target ≤ {target:g} s: {'ok' if value <= target else 'MISSED'})"
 
 
@@ -61,6 +62,7 @@ def median_of(reps: int, *commands: list[str]) -> list[float]:
 
 
 def bench_grade(steps: list[int], reps: int, nox: list[str]) -> None:
+    """Each step's solution and skeleton graded through nox and directly; the solved-step summary."""
     print(f"grade: median of {reps} per step; `nox -s grade-NN` (python -m grader grade NN, no nox)")
     print(f"  {'step':<6}{'solution':<20}{'skeleton':<20}")
     solved: list[float] = []
@@ -104,6 +106,7 @@ def _kind(student: str) -> str:
 
 
 def bench_batch(students: int, steps: list[int], modes: list[str], scratch: Path) -> None:
+    """The synthetic class graded warm and plain, in each sandbox mode this machine has."""
     folder = scratch / "class"
     synthetic.make_class(folder, students, steps)
     print(f"batch: {students} synthetic students x {len(steps)} steps ({', '.join(map(str, steps))}), "
@@ -121,6 +124,7 @@ def bench_batch(students: int, steps: list[int], modes: list[str], scratch: Path
 
 
 def bench_integrity(steps: list[int]) -> None:
+    """Integrity of the steps, warm and plain."""
     spec = ",".join(map(str, steps))
     warm = timed([sys.executable, "-m", "grader", "integrity", "--steps", spec])
     plain = timed([sys.executable, "-m", "grader", "integrity", "--steps", spec], PLAIN)
@@ -130,6 +134,7 @@ def bench_integrity(steps: list[int]) -> None:
 
 
 def bench_suite(nox: list[str], cold: bool) -> None:
+    """`nox -s tests`, and with plain test processes when asked."""
     warm = timed([*nox, "-s", "tests"])
     plain = f" (plain {timed([*nox, '-s', 'tests'], PLAIN):.0f} s)" if cold else " (plain: --cold-suite)"
     print(f"suite: `nox -s tests` {warm:.0f} s {verdict(warm, SUITE)}{plain}", flush=True)
@@ -142,6 +147,7 @@ def _steps(spec: str) -> list[int]:
 
 
 def main() -> int:
+    """Run the parts not skipped, in order; always 0 (a missed target is a figure, not a failure)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", default=None, help="steps to grade and check: 7, 1-10 or 3,5,7-9 "
                                                       "(default: all)")

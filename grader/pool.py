@@ -79,6 +79,7 @@ class _Group:
         return self.root / "rw"
 
     def binds(self) -> sandbox.Binds:
+        """What the group's sandboxes see: the grader, the read-only and the writable folder."""
         readonly = (catalog.REPO / "grader", self.ro, *self.extra)
         return sandbox.Binds(readonly=readonly, writable=(self.rw,), home=self.rw / "home", workdir=self.rw)
 
@@ -156,6 +157,7 @@ class Pool:
         shutil.rmtree(group.root, ignore_errors=True)
 
     def close(self) -> None:
+        """Close every idle worker and remove the pool's folders (a busy one closes when released)."""
         with self._lock:
             self._closed = True
             idle = [w for g in self._groups.values() for w in g.idle]

@@ -127,6 +127,7 @@ class Pipes:
             self.tail = (self.tail + data)[-LOG_TAIL:]
 
     def close_pipes(self) -> None:
+        """Close the parent's ends of both pipes (idempotent)."""
         for fd in (self._events, self._output):
             try:
                 os.close(fd)
@@ -198,6 +199,7 @@ def start_registered(cmd: list[str], **popen: Any) -> subprocess.Popen[bytes]:
 
 
 def unregister(pid: int) -> None:
+    """Forget a process of the grader's own once it has been reaped."""
     with _ACTIVE_LOCK:
         _ACTIVE.discard(pid)
 

@@ -71,6 +71,7 @@ class Worker:
             self.fail("the worker could not be found in its sandbox")
 
     def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
+        """One control message to the worker (WorkerError if it cannot be reached)."""
         try:
             if fds:
                 socket.send_fds(self.sock, [json.dumps(message).encode()], fds)
@@ -128,6 +129,7 @@ class Worker:
             pass
 
     def fail(self, why: str) -> Any:
+        """Kill the worker and raise WorkerError: it can no longer be trusted to serve."""
         self.kill()
         raise WorkerError(why)
 
@@ -185,6 +187,7 @@ class WarmChild(spawn.Pipes):
         return [] if self.lost or self.returncode is not None else [self.worker.sock.fileno()]
 
     def exited(self) -> bool:
+        """Whether the worker reported the child's end (or is gone, or hung on it)."""
         if self.returncode is None and not self.lost:
             message = self.worker.poll()
             if message == {}:
@@ -227,6 +230,7 @@ class WarmChild(spawn.Pipes):
         self.close_pipes()
 
     def describe_exit(self) -> str:
+        """How the child ended, as spawn.Child says it."""
         if self.lost:
             return "its worker process ended"
         return spawn.describe_returncode(self.returncode)

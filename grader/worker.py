@@ -50,6 +50,7 @@ def prctl(option: int, value: int) -> None:
 
 
 def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
+    """One control message, with descriptors attached if any."""
     data = json.dumps(message).encode()
     if fds:
         socket.send_fds(sock, [data], fds)
@@ -94,6 +95,7 @@ class Worker:
         self.status: int | None = None
 
     def serve(self) -> int:
+        """Answer the parent's messages until its end of the socket closes; the exit status."""
         while True:
             if not select.select([self.sock], [], [], IDLE_POLL)[0]:
                 self.reap()
@@ -217,6 +219,7 @@ def _pidfd(pid: int | None) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Harden this process, import everything once, say so, then serve until the parent goes."""
     parser = argparse.ArgumentParser(prog="python -m grader.worker", description=__doc__.splitlines()[0])
     parser.add_argument("--control", type=int, required=True, help="the inherited control socket")
     parser.add_argument("--boot", required=True, help="an empty folder for the first (import) session")
