@@ -60,7 +60,7 @@ def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = N
 
 def collect_args(rootdir: str, ini: str, step: int | None, files: list[str]) -> list[str]:
     """A collect-only session in the trusted collection's mode: lists tests, loads no target."""
-    from grader.spawn import PYTEST_PLUGINS
+    from grader.collection import PYTEST_PLUGINS
 
     args = ["--collect-only", "-q", *PYTEST_PLUGINS, "-c", ini, "--rootdir", rootdir,
             "--import-mode=importlib", "--grader-collect", os.devnull]
