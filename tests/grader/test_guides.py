@@ -104,14 +104,16 @@ def copied_pairs(body: str, guide_text: str) -> list[tuple[str, str]]:
 
     One shared line (`loss.backward()`) is how the API is used; two in a row are a piece of the answer.
     """
-    shown = set(zip(guide := _code_lines(guide_text), guide[1:]))
-    answer = _code_lines(body)
-    return [(a, b) for a, b in zip(answer, answer[1:]) if (a, b) in shown and max(len(a), len(b)) >= 10]
+    guide, answer = _code_lines(guide_text), _code_lines(body)
+    shown = set(zip(guide, guide[1:], strict=False))
+    pairs = zip(answer, answer[1:], strict=False)
+    return [(a, b) for a, b in pairs if (a, b) in shown and max(len(a), len(b)) >= 10]
 
 
 def test_copied_pairs_finds_two_answer_lines_in_a_row_and_ignores_one():
     body = "y.backward(create_graph=True)\ngx = x.grad\nx.cleargrad()\n"
-    assert copied_pairs(body, "```\ngx = x.grad   # a comment\nx.cleargrad()\n```") == [("gx = x.grad", "x.cleargrad()")]
+    guide = "```\ngx = x.grad   # a comment\nx.cleargrad()\n```"
+    assert copied_pairs(body, guide) == [("gx = x.grad", "x.cleargrad()")]
     assert copied_pairs(body, "```\ngx = x.grad\nprint(gx)\nx.cleargrad()\n```") == []
 
 
@@ -121,5 +123,6 @@ def test_no_guide_holds_two_lines_of_an_answer_in_a_row(step, guide):
     text = (catalog.step_dir(step) / guide).read_text(encoding="utf-8")
     blocks = {b.id: b for p in snapshots.files(step).values() if p.suffix == ".py"
               for b in skeleton.parse_blocks(p.read_text())}
-    found = {todo: pairs for todo in skeleton.block_ids(step) if (pairs := copied_pairs(blocks[todo].body, text))}
+    found = {todo: pairs for todo in skeleton.block_ids(step)
+             if (pairs := copied_pairs(blocks[todo].body, text))}
     assert not found, f"the guide shows lines of these TODOs' answers; show the idea on other code: {found}"
