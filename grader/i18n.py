@@ -18,7 +18,7 @@ MARKS: dict[str, dict[str, str]] = {
     "en": {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.NOT_STARTED: "TODO", Outcome.ERROR: "ERR",
            Outcome.TIMEOUT: "TIME", Outcome.CRASHED: "DIED", Outcome.INVALID: "VOID",
            Outcome.NOT_APPLICABLE: "n/a"},
-    "ko": {Outcome.PASSED: "통과", Outcome.FAILED: "실패", Outcome.NOT_STARTED: "미작성",
+    "ko": {Outcome.PASSED: "통과", Outcome.FAILED: "실패", Outcome.NOT_STARTED: "미착수",
            Outcome.ERROR: "오류", Outcome.TIMEOUT: "시간초과", Outcome.CRASHED: "중단",
            Outcome.INVALID: "무효", Outcome.NOT_APPLICABLE: "해당없음"},
 }
