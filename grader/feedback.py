@@ -55,7 +55,11 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
         state, block = states[likely.todo]
         level = levels.get(likely.todo, 1)
         text = hints.hint_for(table, likely.todo, lang, level)
+        # A test tagged with a TODO judged a second fault is listed there, not here (two real bugs).
+        second = {todo for todo, (state, _) in states.items() if todo != likely.todo and state == "failing"
+                  and not diagnosed.follows(todo, [t.name for t in unfinished.get(todo, [])])}
         mine = [t for t in result.applicable if t.name in likely.explained]  # in the file's order
+        mine = [t for t in mine if t.todo not in second] or mine
         result.todos.append(Diagnosed(likely.todo, state, level, text, [t.name for t in mine], block,
                                       likely=True))
         for t in mine:
