@@ -51,7 +51,7 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
         levels = progress.ladder_levels(result.step, states)
     else:
         levels = {todo: hint_level or 1 for todo in states}
-    if diagnosed is not None and likely is not None:  # the likeliest first, with the failing tests it explains
+    if diagnosed is not None and likely is not None:  # the likeliest first, with its failing tests
         state, block = states[likely.todo]
         level = levels.get(likely.todo, 1)
         text = hints.hint_for(table, likely.todo, lang, level)
