@@ -126,3 +126,36 @@ def test_no_guide_holds_two_lines_of_an_answer_in_a_row(step, guide):
     found = {todo: pairs for todo in skeleton.block_ids(step)
              if (pairs := copied_pairs(blocks[todo].body, text))}
     assert not found, f"the guide shows lines of these TODOs' answers; show the idea on other code: {found}"
+
+
+SHELL_BLOCK = re.compile(r"```(?:bash|sh|console)\n(.*?)```", re.S)
+
+
+def shell_commands(text: str) -> list[str]:
+    """The commands of a guide's shell blocks, comments removed."""
+    return [cmd for block in SHELL_BLOCK.findall(text) for line in block.splitlines()
+            if (cmd := line.split("  #")[0].strip())]
+
+
+@pytest.mark.parametrize("step", catalog.available_steps())
+@pytest.mark.parametrize("guide", ["README.md", "README.ko.md"])
+def test_the_guides_commands_run_as_written_in_the_readmes_venv(step, guide):
+    """Activate the README's .venv first; every session, script and grader command then exists."""
+    from grader.cli import COMMANDS
+
+    commands = shell_commands((catalog.step_dir(step) / guide).read_text(encoding="utf-8"))
+    assert commands and commands[0] == "source .venv/bin/activate", "the first command activates .venv"
+    cwd = catalog.REPO
+    for cmd in commands[1:]:
+        words = cmd.split()
+        if words[0] == "cd":
+            cwd = cwd / words[1]
+            assert cwd.is_dir(), cmd
+        elif words[:2] == ["nox", "-s"]:
+            assert words[2] == f"grade-{step:02d}", cmd  # noxfile.py makes grade-NN for every step
+        elif words[:3] == ["python", "-m", "grader"]:
+            assert words[3] in COMMANDS, cmd
+        elif words[0] == "python" and words[1] != "-c":
+            assert (cwd / words[1]).is_file(), f"{cmd}: no {words[1]} from {cwd.relative_to(catalog.REPO)}"
+        else:
+            assert words[0] == "python", f"a command the test does not know: {cmd}"
