@@ -2,11 +2,11 @@
 
 The page shows the score distribution of each step (an inline SVG histogram), one row per
 student (each links to feedback/<student>.html), the submissions that need a look (grouped by
-student: a step not graded, or flagged with more than `not-started`), and the tests, worst pass rate first, with their failures grouped by the kind of
-mistake: the outcome and the message's first line with its numbers and array contents
-replaced by placeholders (see `mistake_key`), so forty students' different numbers are one
-misconception. The shrunk counterexample ("smallest failing input: …") is no part of the key;
-each group shows one.
+student: a step not graded, or flagged with more than `not-started`), and the tests, worst
+pass rate first, with their failures grouped by the kind of mistake: the outcome and the
+message's first line with its numbers and array contents replaced by placeholders (see
+`mistake_key`), so forty students' different numbers are one misconception. The shrunk
+counterexample ("smallest failing input: …") is no part of the key; each group shows one.
 
 Text that may come from a submission (ids, entry names, reasons, messages) is shown without
 control characters, and escaped.
@@ -303,7 +303,8 @@ def _needs_a_look(rows: list[Row], folder: str | None) -> str:
             groups[r["student"]][r["status"], r["flags"]].append(_step(r))
             entries[r["student"]] = str(r.get("entry") or "")
     if not groups:
-        return '<p class="muted">Nothing: every step of every submission was graded, with no flags but not-started.</p>'
+        return ('<p class="muted">Nothing: every step of every submission was graded, with no flags '
+                'but not-started.</p>')
     lines = []
     for student in sorted(groups):
         problems = sorted(groups[student].items(), key=lambda item: min(item[1]))

@@ -26,27 +26,26 @@ import shutil
 import stat
 import subprocess
 import sys
-import tarfile
 import tomllib
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import yaml
 
 from grader import catalog
-from grader.instructor import skeleton, synthetic
-from grader.instructor.snapshots import materialise
+from grader.instructor import export, synthetic
+from grader.instructor.synthetic import Entry
 
 pytestmark = pytest.mark.skipif(os.environ.get("CLASS_CHECK") != "1",
                                 reason="slow (a few minutes): run it with `nox -s class-check`")
 
 STEPS = [1, 3, 14, 23]  # three module steps and one package step (for the flat dezero/)
-PACKAGE_STEP = 23
 TIMEOUT = 3.0  # per test: a solved test here takes under 0.4 s; the hang costs this per test it reaches
 CANVAS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]  # Canvas's export, as the README says
+LOAD_FLAGS = {"syntax": {"syntax-error"}, "import": {"import-error"}, "hang": {"timed-out"}}  # kind → flags
 
 RECORDER = '''
 """Notes each test's grade-marker points and TODO, its statement and its outcome, as JSON."""
@@ -61,7 +60,9 @@ def pytest_collection_modifyitems(config, items):
         marker = item.get_closest_marker("grade")
         kwargs = dict(marker.kwargs) if marker else {}
         doc = (getattr(getattr(item, "function", None), "__doc__", None) or "").strip()
+        needs = kwargs.get("needs") or ()
         RECORDS[item.nodeid] = {"points": float(kwargs.get("points", 1)), "todo": kwargs.get("todo"),
+                                "needs": [needs] if isinstance(needs, str) else list(needs),
                                 "statement": doc.splitlines()[0] if doc else item.name,
                                 "outcome": None, "not_started": False}
 
@@ -72,7 +73,8 @@ def pytest_runtest_makereport(item, call):
     record = RECORDS[item.nodeid]
     exc = call.excinfo.value if call.excinfo is not None else None
     while exc is not None:  # a TODO's NotImplementedError, raised in a test or at import
-        if "TODO(" in str(exc) and (isinstance(exc, NotImplementedError) or "NotImplementedError" in str(exc)):
+        text = str(exc)
+        if "TODO(" in text and (isinstance(exc, NotImplementedError) or "NotImplementedError" in text):
             record["not_started"] = True
         exc = exc.__cause__ or exc.__context__
     if report.skipped and record["outcome"] is None:
@@ -103,8 +105,8 @@ class Expected:
     applicable: set[str] = field(default_factory=set)
 
 
-def _plain_pytest(step: int, folder: Path, work: Path) -> Expected:
-    """Run the step's test file on folder with plain pytest and the recorder (no grader runner)."""
+def _recorded(step: int, work: Path, *args: str) -> dict[str, dict]:
+    """Plain pytest over a copy of the step's test file with the recorder: nodeid → record."""
     work.mkdir(parents=True)
     (work / "class_check_recorder.py").write_text(RECORDER)
     tests = work / catalog.step_name(step)
@@ -114,11 +116,16 @@ def _plain_pytest(step: int, folder: Path, work: Path) -> Expected:
     env = {**os.environ, "PYTHONPATH": str(work), "CLASS_CHECK_RECORD": str(record)}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "grader.plugin", "-p", "class_check_recorder",
-         "-p", "no:cacheprovider", "--rootdir", str(work), "--grader-target", "submission",
-         "--grader-root", str(folder), "--grader-step", str(step), str(tests)],
+         "-p", "no:cacheprovider", "--rootdir", str(work), "--grader-step", str(step), *args, str(tests)],
         cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert record.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    records = json.loads(record.read_text())
+    records: dict[str, dict] = json.loads(record.read_text())
+    return records
+
+
+def _plain_pytest(step: int, folder: Path, work: Path) -> Expected:
+    """Run the step's test file on folder with plain pytest and the recorder (no grader runner)."""
+    records = _recorded(step, work, "--grader-target", "submission", "--grader-root", str(folder))
     found = Expected({r["statement"]: r for r in records.values()})
     assert len(found.tests) == len(records), "two tests of a step share a statement"
     for statement, r in found.tests.items():
@@ -133,119 +140,15 @@ def _plain_pytest(step: int, folder: Path, work: Path) -> Expected:
     return found
 
 
-# The code of one step, by kind.
-
-def _write_kind(kind: str, step: int, dest: Path, index: int) -> Path:
-    """Write step's full folder as `kind` into dest (dest is the stepNN/ folder)."""
-    if kind == "solution":
-        return materialise(step, dest)
-    if kind == "skeleton":
-        skeleton.generate(step, dest)
-        return dest
-    if kind == "half":  # the first half of the step's own TODOs done; a one-TODO step on every other step
-        ids = skeleton.block_ids(step)
-        opened = set(ids[len(ids) // 2:]) if len(ids) > 1 else set(ids) if index % 2 else set()
-        skeleton.generate(step, dest, is_open=lambda block: block in opened)
-        return dest
-    materialise(step, dest)
-    main = dest / f"{catalog.step_name(step)}.py"
-    if kind == "syntax":
-        main.write_text("def broken(:\n    pass\n" + main.read_text())
-    elif kind == "import":
-        main.write_text("import no_such_module_in_this_class\n" + main.read_text())
-    elif kind == "hang":
-        synthetic._edit_first_block(dest, step, "while True:\n    pass")
-    elif kind == "hang-twin":  # fails where the hang loops, at once
-        synthetic._edit_first_block(dest, step, "raise RuntimeError('the hang stands here')")
-    else:
-        raise ValueError(kind)
-    return dest
-
-
-# The class.
-
-@dataclass
-class Entry:
-    """One entry of the class folder and what it holds: {step: kind}, or None for a folder that
-    holds no step at all."""
-
-    student: str
-    entry: str
-    steps: dict[int, str] | None
-
-
-def _zip(folder: Path, archive: Path, prefix: str = "", extra: tuple[tuple[str, str], ...] = ()) -> None:
-    with zipfile.ZipFile(archive, "w") as zf:
-        for path in sorted(folder.rglob("*")):
-            zf.write(path, prefix + path.relative_to(folder).as_posix())
-        for name, data in extra:
-            zf.writestr(name, data)
-
-
-def _folder(where: Path, steps: dict[int, str]) -> Path:
-    for i, (step, kind) in enumerate(sorted(steps.items())):
-        _write_kind(kind, step, where / catalog.step_name(step), i)
-    return where
-
-
-def build_class(root: Path, scratch: Path) -> list[Entry]:
-    """The Done-when class in root (archives made from folders in scratch)."""
-    root.mkdir(parents=True)
-    every = dict.fromkeys(STEPS)
-    entries = [
-        Entry("solved", "solved", {s: "solution" for s in every}),
-        Entry("skeleton", "skeleton", {s: "skeleton" for s in every}),
-        Entry("half", "half", {s: "half" for s in every}),
-        Entry("broken", "broken", {1: "syntax", 3: "solution", 14: "import"}),
-        Entry("hang", "hang", {1: "solution", 3: "hang"}),
-        Entry("zipped", "zipped.zip", {1: "solution", 14: "half"}),
-        Entry("tarred", "tarred.tar.gz", {3: "solution", 23: "solution"}),
-        Entry("mac", "mac.zip", {1: "solution", 14: "solution"}),
-        Entry("flat", "flat", {1: "solution", 3: "skeleton", 14: "solution", 23: "solution"}),
-        Entry("missing", "missing", {3: "skeleton", 14: "solution"}),
-        Entry("empty", "empty", None),
-        Entry("kim", "kim", {1: "solution"}),
-        Entry("kim-2", "kim-2", {1: "skeleton"}),
-        Entry("kim-3", "kim.zip", {3: "half"}),
-        Entry("김철수", "김철수", {1: "solution", 23: "solution"}),
-    ]
-    for e in entries:
-        if e.steps is None:
-            (root / e.entry).mkdir()
-        elif e.entry.endswith(".zip") and e.student == "mac":  # __MACOSX/ beside the folder
-            _folder(scratch / "mac" / "mac", e.steps)
-            _zip(scratch / "mac", root / e.entry, extra=(
-                ("__MACOSX/mac/._step01", "x"), ("__MACOSX/mac/step01/._step01.py", "x"), ("mac/.DS_Store", "x")))
-        elif e.entry.endswith(".zip"):  # the steps at the top of the zip
-            _zip(_folder(scratch / e.student, e.steps), root / e.entry)
-        elif e.entry.endswith(".tar.gz"):  # inside one enclosing folder
-            _folder(scratch / e.student, e.steps)
-            with tarfile.open(root / e.entry, "w:gz") as tf:
-                tf.add(scratch / e.student, e.student)
-        elif e.student == "flat":  # stepNN.py side by side, and the package step's dezero/
-            made = _folder(scratch / "flat", e.steps)
-            flat = root / e.entry
-            flat.mkdir()
-            for step in e.steps:
-                name = catalog.step_name(step)
-                shutil.copy(made / name / f"{name}.py", flat / f"{name}.py")
-            shutil.copytree(made / catalog.step_name(PACKAGE_STEP) / "dezero", flat / "dezero")
-            (flat / ".DS_Store").write_text("x")
-        else:
-            _folder(root / e.entry, e.steps)
-    return entries
-
-
 def _expected(tmp: Path, entries: list[Entry]) -> dict[tuple[str, int], Expected]:
     """(kind, step) → plain pytest's result on that kind of code (a hang by its twin)."""
     kinds = sorted({(kind, step) for e in entries for step, kind in (e.steps or {}).items()})
-    index = {step: i for i, step in enumerate(sorted(STEPS))}
 
     def one(kind: str, step: int) -> Expected:
         run_as = "hang-twin" if kind == "hang" else kind
-        # the same index as in the class: a half-solved one-TODO step depends on it
-        folder = _write_kind(run_as, step, tmp / "kinds" / f"{run_as}-{step}" / catalog.step_name(step),
-                             index[step])
+        # at the same position as in the class: a half-solved one-TODO step depends on it
+        dest = tmp / "kinds" / f"{run_as}-{step}" / catalog.step_name(step)
+        folder = synthetic.write_kind(run_as, step, dest, STEPS.index(step))
         return _plain_pytest(step, folder, tmp / "plain" / f"{run_as}-{step}")
 
     with ThreadPoolExecutor(2) as pool:
@@ -273,7 +176,7 @@ def graded(tmp_path_factory):
     """The class, what plain pytest expects of each kind of code, and the batch's outputs."""
     tmp = tmp_path_factory.mktemp("class-check")
     root, out = tmp / "class", tmp / "grades"
-    entries = build_class(root, tmp / "scratch")
+    entries = synthetic.make_done_when_class(root, tmp / "scratch", STEPS)
     expected = _expected(tmp, entries)
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "batch", str(root), "--steps", ",".join(map(str, STEPS)),
@@ -293,11 +196,12 @@ def _want(entries: list[Entry], expected: dict[tuple[str, int], Expected]) -> di
             top = maxima[step].copy().pop()
             kind = (e.steps or {}).get(step)
             if e.steps is None or kind is None:
+                status = "invalid" if e.steps is None else "missing"
                 rows[e.student, step] = {"entry": e.entry, "score": 0.0, "max": top, "kind": None,
-                                         "status": "invalid" if e.steps is None else "missing", "flags": set()}
+                                         "status": status, "flags": set()}
                 continue
             got = expected[kind, step]
-            flags = {"syntax": {"syntax-error"}, "import": {"import-error"}, "hang": {"timed-out"}}.get(kind, set())
+            flags = set(LOAD_FLAGS.get(kind, ()))
             flags |= {"not-started"} if got.not_started else set()
             rows[e.student, step] = {"entry": e.entry, "score": got.score, "max": top, "kind": kind,
                                      "status": "graded", "flags": flags}
@@ -372,7 +276,8 @@ def test_student_records(graded):
             for name, t in tests.items():
                 assert t["max_score"] == (got.tests[name]["points"] if name in got.applicable else 0)
             if w["kind"] == "hang":  # every test the twin failed timed out
-                assert {n for n, t in tests.items() if t["outcome"] == "timeout"} == got.applicable - got.passed
+                timed_out = {n for n, t in tests.items() if t["outcome"] == "timeout"}
+                assert timed_out == got.applicable - got.passed
 
 
 def _parse_steps_table(text: str, pattern: str) -> dict[int, tuple[float, float]]:
@@ -405,7 +310,8 @@ def test_feedback_files(graded):
             assert f"id='{catalog.step_name(step)}'" in page
             # every unfinished TODO is named; a failing one (not a TODO left open) with its first hint,
             # or as following from the likeliest TODO
-            unfinished = {r["todo"] for n, r in got.tests.items() if n in got.applicable - got.passed and r["todo"]}
+            failed = got.applicable - got.passed
+            unfinished = {r["todo"] for n, r in got.tests.items() if n in failed and r["todo"]}
             for todo in unfinished:
                 assert todo in text, (e.student, step, todo)
             open_ = {r["todo"] for r in got.tests.values() if r["not_started"] and r["todo"]}
@@ -482,8 +388,62 @@ def test_summary_matches_the_gradebook(graded):
                 assert f"{step:02d} {escaped}" in mistakes, statement  # passed by everyone graded
                 continue
             body = next(b for b in re.findall(r"<tbody>.*?</tbody>", mistakes)
-                        if f"<td rowspan=\"" in b and f">{step:02d}</td><td rowspan=\"" in b
+                        if f">{step:02d}</td><td rowspan=\"" in b
                         and f">{escaped}</td>" in b)
             assert f"{passed} of {len(ran)}</span>" in body, (step, statement)
             counts = [int(n) for n in re.findall(r"<td class=\"num\">(\d+)</td>", body)]
             assert sum(counts) == len(ran) - passed, (step, statement, counts)
+
+
+def _chromium(page: Path, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("chromium")
+    if exe is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run",
+           f"--user-data-dir={work / 'profile'}", *args, page.as_uri()]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=work,
+                          env={**os.environ, "HOME": str(work)})
+
+
+def test_the_class_summary_renders_in_chromium(graded, tmp_path):
+    entries, expected, out = graded
+    want = _want(entries, expected)
+    proc = _chromium(out / "summary.html", tmp_path, "--dump-dom")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = proc.stdout
+    assert len(re.findall(r"<svg\b", dom)) == len(STEPS)
+    assert len(re.findall(r"<rect\b", dom)) == 11 * len(STEPS)  # a bar per tenth, empty ones too
+    table = dom[dom.index('<table class="mistakes">'):]
+    table = table[: table.index("</table>")]
+    failing = set()
+    for (_, step), w in want.items():
+        if w["kind"]:
+            got = expected[w["kind"], step]
+            failing |= {(step, name) for name in got.applicable - got.passed}
+    assert table.count("<tbody>") == len(failing)
+    shot = tmp_path / "summary.png"  # in the test's own folder: never in git
+    proc = _chromium(out / "summary.html", tmp_path, f"--screenshot={shot}", "--window-size=1200,1600")
+    assert proc.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", proc.stderr[-2000:]
+
+
+def test_classroom_max_scores_are_the_marker_points_of_all_60_steps(tmp_path):
+    """Each step's Classroom checks add up to its tests' marker points, as plain pytest collects
+    them, less the tests that need CuPy (a hosted runner has Graphviz and no GPU)."""
+    steps = catalog.available_steps()
+    assert steps == list(range(1, 61))
+    workflow = yaml.safe_load(export.classroom(tmp_path / "repo", steps).read_text())
+    checks = [s for s in workflow["jobs"]["run-autograding-tests"]["steps"]
+              if s.get("uses", "").startswith("classroom-resources/autograding-command-grader@")]
+
+    def points(step: int) -> float:
+        records = _recorded(step, tmp_path / "collect" / str(step), "--collect-only",
+                            "--grader-collect", str(tmp_path / f"collected-{step}.json"))
+        return sum(r["points"] for r in records.values() if "cupy" not in r["needs"])
+
+    with ThreadPoolExecutor(2) as pool:
+        want = dict(zip(steps, pool.map(points, steps), strict=True))
+    for step in steps:
+        prefix = f"{catalog.step_name(step)}test"
+        mine = [c["with"]["max-score"] for c in checks if c["id"].startswith(prefix)]
+        assert sum(mine) == want[step] > 0, step
