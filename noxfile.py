@@ -169,6 +169,13 @@ def release(session: nox.Session) -> None:
     session.run(course_python(session), "-m", "grader", "release", *session.posargs, external=True)
 
 
+@nox.session(name="class-check", venv_backend="none", default=False)
+def class_check(session: nox.Session) -> None:
+    """Issue 15's class graded by batch, every output checked; 60 steps' Classroom maxima (minutes)."""
+    session.run(course_python(session), "-m", "pytest", "tests/grader/test_class_check.py", "-q",
+                *session.posargs, external=True, env={"CLASS_CHECK": "1"})
+
+
 @nox.session(name="batch-bench", venv_backend="none", default=False)
 def batch_bench(session: nox.Session) -> None:
     """Grade 200 synthetic submissions over five steps in one batch; print the time per submission."""

@@ -246,6 +246,16 @@ def test_roster_is_one_numeric_row_per_student_in_canvas_and_moodle_form():
             assert value == "" or float(value) >= 0
 
 
+def test_roster_counts_a_step_without_a_row_at_its_class_maximum():
+    """After Ctrl-C a student may have a row for step 1 only: 3 of 3 is not 100% of the batch."""
+    rows = [_row("kim", 1, 3.0, 3.0), _row("lee", 1, 1.0, 3.0), _row("lee", 4, 9.0, 9.0)]
+    lines = list(csv.reader(io.StringIO(gradebook.roster_csv(rows, [1, 4]))))
+    assert lines[1][5:] == ["kim.zip", "3", "", "3", "12", "25.0"]
+    assert lines[2][5:] == ["lee.zip", "1", "9", "10", "12", "83.3"]
+    lines = list(csv.reader(io.StringIO(gradebook.roster_csv(rows, [1, 4, 7]))))  # step 7: no row at all
+    assert lines[1][5:] == ["kim.zip", "3", "", "", "3", "12", "25.0"]
+
+
 def test_load_errors_are_flagged_in_either_language():
     def result(message, lang):
         test = TestResult("n", "t", "d", 1.0, outcome=Outcome.ERROR, message=message)
