@@ -38,12 +38,13 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
     step_dir = catalog.step_dir(result.step)
     table = hints.load_hints(step_dir)
     unfinished: dict[str, list[TestResult]] = {}
-    for t in result.applicable:
-        if t.todo and t.outcome not in (Outcome.PASSED, Outcome.INVALID):
+    for t in result.applicable:  # a file that cannot be loaded (ERROR) is no TODO's fault: no hint
+        if t.todo and t.outcome not in (Outcome.PASSED, Outcome.INVALID, Outcome.ERROR):
             unfinished.setdefault(t.todo, []).append(t)
     states = {todo: ("not_started" if any(t.outcome == Outcome.NOT_STARTED for t in tests) else "failing",
                      block_hash(code, todo)) for todo, tests in unfinished.items()}
-    diagnosed = diagnosis.diagnose(result)
+    loads = not any(t.outcome == Outcome.ERROR for t in result.applicable)
+    diagnosed = diagnosis.diagnose(result) if loads else None
     likely = diagnosed.likely if diagnosed else None
     if likely is not None and likely.todo not in states:  # it broke only other TODOs' tests
         states[likely.todo] = ("failing", block_hash(code, likely.todo))

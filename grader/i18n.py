@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
            "not_started": "not started: write it in {file} ({where}): {text}",
            "guide": "The guide explains it under “{section}” ({guide}).",
            "next": "Next: the TODOs above, one at a time; `--lang ko` shows everything in Korean.",
+           "fix_error": "Next: fix the error above first; no test can check a TODO until the code loads.",
            "level": "hint {level}/3"},
     "ko": {"step": "단계", "target": "대상", "hint": "힌트", "score": "점수", "passed": "통과",
            "of": "/", "tests": "테스트", "all": "모든 테스트를 통과했습니다. 잘했습니다!",
@@ -39,6 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
            "not_started": "아직 작성하지 않았습니다: {file}의 {where}에 작성해보세요. {text}",
            "guide": "가이드의 “{section}” 절에서 설명합니다({guide}).",
            "next": "다음: 위의 TODO를 하나씩 구현해보세요.",
+           "fix_error": ("다음: 먼저 위의 오류를 고쳐보세요. "
+                         "코드를 불러올 수 있어야 테스트가 TODO를 확인할 수 있습니다."),
            "level": "힌트 {level}/3"},
 }
 
