@@ -116,11 +116,15 @@ def test_mlp_forward_matches_layer_by_layer(dz, sizes, x, use_tanh):
 
 @pytest.mark.grade(points=3, todo="step45.2")
 def test_two_layer_net_losses_match_numpy_net(dz, script):
-    """The book's TwoLayerNet on its sin data (lr 0.2): 200 losses, those of the same net in numpy."""
+    """The book's TwoLayerNet on its sin data (lr 0.2): 200 losses as in numpy; W and b stay float32."""
     np.random.seed(0)
     x, y = script.make_data(np.random)
-    losses = script.train(script.TwoLayerNet(10, 1), x, y, lr=0.2, iters=TRAIN_ITERS)
+    model = script.TwoLayerNet(10, 1)
+    losses = script.train(model, x, y, lr=0.2, iters=TRAIN_ITERS)
     assert_losses_close(losses, _numpy_losses(TRAIN_ITERS))
+    params = (model.l1.W, model.l1.b, model.l2.W, model.l2.b)
+    dtypes = [p.data.dtype.name for p in params]
+    assert dtypes == ["float32"] * 4, f"W1, b1, W2, b2 end as {dtypes}: an update keeps float32 data float32"
 
 
 @pytest.mark.grade(points=1, todo="step45.4")

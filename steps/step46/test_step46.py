@@ -209,9 +209,12 @@ def test_adam_lowers_mlp_loss(dz):
 
 @pytest.mark.grade(points=3, todo="step46.2")
 def test_train_with_sgd_losses_match_numpy_net(dz, script):
-    """The script's MLP((10, 1)), SGD(0.2) on the book's sin data: 200 losses, those of the net in numpy."""
+    """The script's MLP((10, 1)), SGD(0.2) on the book's sin data: 200 losses as in numpy; float32 kept."""
     np.random.seed(0)
     x, y = script.make_data(np.random)
     model = dz.models.MLP((10, 1))
     losses = script.train(model, dz.optimizers.SGD(lr=0.2).setup(model), x, y, iters=TRAIN_ITERS)
     assert_losses_close(losses, _numpy_losses(TRAIN_ITERS))
+    params = (model.l0.W, model.l0.b, model.l1.W, model.l1.b)
+    dtypes = [p.data.dtype.name for p in params]
+    assert dtypes == ["float32"] * 4, f"W1, b1, W2, b2 end as {dtypes}: an update keeps float32 data float32"

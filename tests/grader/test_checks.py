@@ -33,6 +33,13 @@ def test_big_inputs_are_checked_along_a_direction():
         check_grad(dezero, lambda x: WrongSquare()(x), np.linspace(-1, 1, 300))
 
 
+def test_directional_checks_any_input_along_a_direction():
+    """directional=True: two runs of f per input (for costly f), still failing on a wrong grad."""
+    check_grad(dezero, lambda x, w: x * w, np.array([0.5, 1.0]), np.array([2.0, -1.0]), directional=True)
+    with pytest.raises(AssertionError, match="along a random direction"):
+        check_grad(dezero, lambda x: WrongSquare()(x), np.array([0.5, 1.0]), directional=True)
+
+
 def test_todo_id_is_named_in_the_failure():
     with pytest.raises(AssertionError, match=r"\[TODO step07\.1\]"):
         check_grad(dezero, lambda x: WrongSquare()(x), np.array(1.0), todo="step07.1")
