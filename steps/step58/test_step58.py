@@ -2,9 +2,9 @@
 
 Nothing downloads and no test builds 138 M random weights the slow way: the parameter count
 comes from the layers' configuration, the shape checks run on a 32 x 32 input (then fc6 has
-512 inputs instead of 25,088), and one forward pass on a 64 x 96 image (fc6 sees 512 x 2 x 3)
-fills all the weights itself, before their lazy init, with cheap float32 random numbers (the
-32 x 32 model does so for fc7 and fc8). Pillow may be absent, so preprocess gets a stand-in image.
+512 inputs instead of 25,088), and one forward pass on a 32 x 64 image (fc6 sees 512 x 1 x 2)
+reuses that model's weights but fc6's. fc7 and fc8, and that fc6, get cheap uniform float32
+numbers before their lazy init. Pillow may be absent, so preprocess gets a stand-in image.
 """
 
 import numpy as np
@@ -158,13 +158,13 @@ def test_vgg16_dropout_acts_only_in_training(dz):
 
 @pytest.mark.grade(points=2, todo="step58.2")
 def test_vgg16_larger_image_forward(dz):
-    """A 64 x 96 image on random weights gives (1, 1000) finite float32 scores (fc6 sees 512 x 2 x 3)."""
-    model, rng = dz.models.VGG16(), np.random.default_rng(0)
-    h, w = 64, 96  # non-square, 2 x 3 after five poolings (224 x 224 gives 7 x 7: 25,088 inputs)
-    shapes = [(c_out, c, 3, 3) for (_, c_out), c in zip(CONVS, _in_channels(), strict=True)]
-    shapes += [(512 * (h // 32) * (w // 32), 4096), (4096, 4096), (4096, 1000)]
-    _set_uniform_W(model, zip([name for name, _ in CONVS + FCS], shapes, strict=True), rng)
-    x = rng.standard_normal((1, 3, h, w), dtype=np.float32)
+    """A 32 x 64 image gives (1, 1000) finite float32 scores: fc6 sees 512 x 1 x 2 inputs, not 512."""
+    shared, _, _ = _small_forward(dz)
+    model, h, w = dz.models.VGG16(), 32, 64  # non-square; 224 x 224 would leave 7 x 7 x 512 = 25,088
+    for name, _ in CONVS + FCS[1:]:
+        getattr(model, name).W.data = getattr(shared, name).W.data  # the 32 x 32 model's weights, shared
+    _set_uniform_W(model, [("fc6", (512 * (h // 32) * (w // 32), 4096))], np.random.default_rng(2))
+    x = np.random.default_rng(0).standard_normal((1, 3, h, w), dtype=np.float32)
     with dz.test_mode(), dz.no_grad():
         y = model(x)
     assert y.shape == (1, 1000) and y.dtype == np.float32, f"got shape {y.shape}, dtype {y.dtype}"
