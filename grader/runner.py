@@ -235,10 +235,17 @@ def _binds(opts: RunOptions, ws: Workspace) -> sandbox.Binds:
                          workdir=ws.root / "run")
 
 
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _child_env(ws: Workspace) -> dict[str, str]:
     env = dict(os.environ)
     env.update(PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", HOME=str(ws.root / "home"))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
+    # One BLAS thread unless the caller says otherwise: the tests multiply small matrices, and a
+    # second thread spinning for a busy core (batch runs, a shared machine) made step 58 3x slower.
+    for name in BLAS_THREADS:
+        env.setdefault(name, "1")
     return env
 
 
