@@ -80,13 +80,15 @@ def _nox_env_is_the_course() -> bool:
     import site
     from importlib import metadata
 
-    dists = {d.metadata["Name"].lower().replace("_", "-"): d
-             for d in metadata.distributions(path=site.getsitepackages())}
-    course = dists.get("dezero-course")
+    def installed(name: str) -> metadata.Distribution | None:  # by folder name: no METADATA read
+        return next(iter(metadata.Distribution.discover(name=name, path=site.getsitepackages())), None)
+
+    course = installed("dezero-course")
     source = json.loads(course.read_text("direct_url.json") or "{}") if course else {}
     if not source.get("dir_info", {}).get("editable") or source.get("url") != ROOT.as_uri():
         return False
-    return all(name in dists and dists[name].version == version for name, version in _pins().items())
+    return all((dist := installed(name)) is not None and dist.version == version
+               for name, version in _pins().items())
 
 
 def course_python(session: nox.Session) -> str:
@@ -180,6 +182,13 @@ def class_check(session: nox.Session) -> None:
 def batch_bench(session: nox.Session) -> None:
     """Grade 200 synthetic submissions over five steps in one batch; print the time per submission."""
     session.run(course_python(session), "bench/batch_bench.py", *session.posargs, external=True)
+
+
+@nox.session(name="bench-grading", venv_backend="none", default=False)
+def bench_grading(session: nox.Session) -> None:
+    """Time every step's grade, a batch, integrity and `nox -s tests`, warm beside plain (`-- --help`)."""
+    session.run(course_python(session), "bench/grading.py", "--nox", f"{sys.executable} -m nox",
+                *session.posargs, external=True)
 
 
 OFFICIAL_ENV = ROOT / ".nox" / "bench-official"

@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from grader import runner, targets
+    from grader import pool, runner, targets
     from grader.report import course_json, gradescope, junit, scorecard
 
     step = parse_step(args.step)
@@ -165,7 +165,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         from grader import watch
 
         return watch.watch(options, args.lang)
-    result = runner.run_step(options)
+    with pool.serving(default=False):  # one run: a plain child unless GRADER_WARM=1
+        result = runner.run_step(options)
     print(scorecard.render(result, args.lang))
     for path, report in ((args.json, course_json), (args.gradescope, gradescope), (args.junit, junit)):
         if path:

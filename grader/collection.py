@@ -21,7 +21,7 @@ from typing import Any
 from grader import catalog, spawn
 
 CACHE = catalog.REPO / ".grader" / "collections"
-_PLUGIN_FILES = ("plugin.py", "events.py", "collection.py")
+_PLUGIN_FILES = ("plugin.py", "events.py", "collection.py", "spawn.py")
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,11 @@ def _run_collection(rootdir: Path, files: list[Path], step: int) -> list[TestInf
         out = Path(tmp) / "tests.json"
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n")
-        cmd = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "grader.plugin", "--noconftest",
-               "-p", "no:cacheprovider", "-c", str(ini), "--rootdir", str(rootdir),
+        cmd = [sys.executable, "-m", "pytest", "--collect-only", "-q", *spawn.PYTEST_PLUGINS,
+               "-c", str(ini), "--rootdir", str(rootdir),
                "--import-mode=importlib", "--grader-collect", str(out), "--grader-step", str(step),
                *map(str, files)]
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", **spawn.PYTEST_ENV)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
         code, output = spawn.run_registered(cmd, Path(tmp), env, timeout=300)
         if code != 0 or not out.is_file():

@@ -4,29 +4,32 @@ A run, in nox's workflow style, each step a small function:
 1. workspace: private copies of the tests (verified against the manifest) and of the files
    the step owns (the step script, `dezero/`), scanned and hashed before anything runs;
 2. the trusted collection (grader.collection): the tests, their points, TODO ids, timeouts;
-3. children (grader.spawn), restarted without the finished tests after a crash or a timeout;
-   each one's events drive a pure state machine (grader.session);
+3. children (grader.spawn, or forked by a warm worker when the command keeps a pool: grader.pool),
+   restarted without the finished tests after a crash or a timeout; each one's events drive a
+   pure state machine (grader.session);
 4. after the run: the copies must hash as before; flags make the run score 0 unless
    --allow-flagged; grader.feedback adds each unfinished TODO's hint, in the run's language.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog, feedback, guard, markers, sandbox, targets
+from grader import catalog, feedback, guard, markers, pool, sandbox, spawn, targets
 from grader.collection import CollectionError, TestInfo, collect
 from grader.results import Outcome, StepResult
 from grader.session import Limits, Session
 from grader.spawn import Child, become_subreaper
 from grader.targets import Target
+from grader.warm import WarmChild
 
 POLL = 0.02
 FD = "{fd}"  # placeholder in the child's command line for its event pipe
@@ -45,13 +48,16 @@ class RunOptions:
     hidden: Path | None = None  # instructor's extra tests: DIR/stepNN/test_*.py or DIR/test_stepNN*.py
     sandbox: str = "auto"  # auto | bwrap | none (grader.sandbox)
     hint_level: int | None = None  # 1-3 for every TODO; None: the student's ladder (local runs), else 1
+    group: str = ""  # runs of one submission, which may share a sandboxed warm worker (grader.pool)
 
 
 @dataclass
 class Workspace:
-    """A run's private folders: tests/ (rootdir), code/ (the target), run/ (cwd), home/."""
+    """A run's private folders: tests/ (rootdir), code/ (the target) and pytest.ini under root;
+    run/ (cwd) and home/ under scratch (the same folder, except in a warm worker's sandbox)."""
 
     root: Path
+    scratch: Path | None = None  # None: root
     test_files: list[Path] = field(default_factory=list)
     tests_hash: dict[str, str] = field(default_factory=dict)
     code_hash: dict[str, str] = field(default_factory=dict)
@@ -64,26 +70,62 @@ class Workspace:
     def code(self) -> Path:
         return self.root / "code"
 
+    @property
+    def ini(self) -> Path:
+        return self.root / "pytest.ini"
+
+    @property
+    def run(self) -> Path:
+        return (self.scratch or self.root) / "run"
+
+    @property
+    def home(self) -> Path:
+        return (self.scratch or self.root) / "home"
+
 
 def run_step(opts: RunOptions) -> StepResult:
     """Grade one step against one target."""
     step = opts.target.step
     result = StepResult(step, catalog.TITLES[step], opts.target.label, str(opts.target.root))
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as tmp:
-        ws = Workspace(Path(tmp))
-        try:
-            _prepare(opts, ws, result)
-            infos = collect(ws.tests, ws.test_files, step)
-        except CollectionError as exc:
-            result.setup_error = "the tests could not be collected:\n" + str(exc)
-        else:
-            _grade(opts, ws, infos, result, started)
-            _check_after(ws, result)
-        _apply_guards(opts, result)
-        feedback.add(result, opts.target.kind, ws.code, opts.hint_level, opts.lang)
+    box = sandbox.resolve(opts.sandbox)
+    lease = _lease(opts, box)
+    try:
+        with _workspace(lease) as ws:
+            try:
+                _prepare(opts, ws, result)
+                infos = collect(ws.tests, ws.test_files, step)
+            except CollectionError as exc:
+                result.setup_error = "the tests could not be collected:\n" + str(exc)
+            else:
+                _grade(opts, ws, infos, result, started, box, lease)
+                _check_after(ws, result)
+            _apply_guards(opts, result)
+            feedback.add(result, opts.target.kind, ws.code, opts.hint_level, opts.lang)
+    finally:
+        if lease is not None:
+            lease.close()
     result.elapsed = time.monotonic() - started
     return result
+
+
+def _lease(opts: RunOptions, box: sandbox.Sandbox) -> pool.Lease | None:
+    """The run's share of the command's warm workers, if the command keeps any (grader.pool)."""
+    workers = pool.current()
+    if workers is None:
+        return None
+    extra = (catalog.REPO / "dezero",) if opts.target.kind == "reference" else ()
+    return pool.Lease(workers, opts.group, box, extra)
+
+
+@contextlib.contextmanager
+def _workspace(lease: pool.Lease | None) -> Iterator[Workspace]:
+    if lease is not None:
+        with lease.workspace() as (root, scratch):
+            yield Workspace(root, scratch)
+        return
+    with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as tmp:
+        yield Workspace(Path(tmp))
 
 
 def hidden_tests(opts: RunOptions) -> list[Path]:
@@ -153,7 +195,7 @@ def _copy_code(target: Target, dest: Path) -> None:
 
 
 def _grade(opts: RunOptions, ws: Workspace, infos: list[TestInfo], result: StepResult,
-           started: float) -> None:
+           started: float, box: sandbox.Sandbox, lease: pool.Lease | None) -> None:
     kind = opts.target.kind
     if opts.todo:
         infos = [i for i in infos if i.todo == opts.todo]
@@ -167,7 +209,6 @@ def _grade(opts: RunOptions, ws: Workspace, infos: list[TestInfo], result: StepR
         if unmet:
             session.tests[info.nodeid].outcome = Outcome.NOT_APPLICABLE
             session.tests[info.nodeid].message = unmet
-    box = sandbox.resolve(opts.sandbox)
     if box.note:
         result.notes.append(box.note)
     become_subreaper()
@@ -176,19 +217,24 @@ def _grade(opts: RunOptions, ws: Workspace, infos: list[TestInfo], result: StepR
             session.flags.append("the test files changed between two runs of the test process")
             session.settle(Outcome.INVALID, "not graded: the test files were changed during the run")
             break
-        if not _one_child(opts, ws, session, box):
+        if not _one_child(opts, ws, session, box, lease):
             break
     session.settle(Outcome.CRASHED, "not graded: the test process stopped before this test")
     result.tests = list(session.tests.values())
     result.flags += session.flags
 
 
-def _one_child(opts: RunOptions, ws: Workspace, session: Session, box: sandbox.Sandbox) -> bool:
+def _one_child(opts: RunOptions, ws: Workspace, session: Session, box: sandbox.Sandbox,
+               lease: pool.Lease | None) -> bool:
     """Run one child over the pending tests; True when another child should go on."""
-    (ws.root / "run").mkdir(exist_ok=True)
-    (ws.root / "home").mkdir(exist_ok=True)
-    cmd = sandbox.wrap(_command(opts, ws, session.pending()), box, _binds(opts, ws))
-    child = Child(cmd, ws.root / "run", _child_env(ws), FD)
+    ws.run.mkdir(exist_ok=True)
+    ws.home.mkdir(exist_ok=True)
+    cmd = _command(opts, ws, session.pending())
+    child: Child | WarmChild | None = None
+    if lease is not None:  # forked by a warm worker: the same command, without the interpreter
+        child = lease.child(cmd[3:], ws.run, _child_env(ws), ws.tests, ws.tests_hash, opts.target.step)
+    if child is None:
+        child = Child(sandbox.wrap(cmd, box, _binds(opts, ws)), ws.run, _child_env(ws), FD)
     session.begin_child(time.monotonic())
     try:
         while True:
@@ -214,11 +260,11 @@ def _one_child(opts: RunOptions, ws: Workspace, session: Session, box: sandbox.S
 
 
 def _command(opts: RunOptions, ws: Workspace, nodeids: list[str]) -> list[str]:
-    ini = ws.root / "pytest.ini"
+    """`python -m pytest ...` for the pending tests (a warm worker's child runs what follows `-m pytest`)."""
+    ini = ws.ini
     ini.write_text("[pytest]\n")
     kind = opts.target.kind if opts.target.kind in targets.KINDS else "submission"
-    return [sys.executable, "-m", "pytest", "-p", "grader.plugin", "--noconftest",
-            "-p", "no:cacheprovider", "-q", "--no-header", "-c", str(ini),
+    return [sys.executable, "-m", "pytest", *spawn.PYTEST_PLUGINS, "-q", "--no-header", "-c", str(ini),
             "--rootdir", str(ws.tests), "--import-mode=importlib",
             "--grader-target", kind, "--grader-root", str(ws.code), "--grader-fd", FD,
             "--grader-step", str(opts.target.step), "--grader-memory", str(opts.memory_limit),
@@ -228,25 +274,14 @@ def _command(opts: RunOptions, ws: Workspace, nodeids: list[str]) -> list[str]:
 
 def _binds(opts: RunOptions, ws: Workspace) -> sandbox.Binds:
     """What the sandboxed child sees: the grader, the copies, and the reference only when graded."""
-    readonly = [catalog.REPO / "grader", ws.tests, ws.code, ws.root / "pytest.ini"]
+    readonly = [catalog.REPO / "grader", ws.tests, ws.code, ws.ini]
     if opts.target.kind == "reference":
         readonly.append(catalog.REPO / "dezero")
-    return sandbox.Binds(readonly=tuple(readonly), writable=(ws.root / "run",), home=ws.root / "home",
-                         workdir=ws.root / "run")
-
-
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    return sandbox.Binds(readonly=tuple(readonly), writable=(ws.run,), home=ws.home, workdir=ws.run)
 
 
 def _child_env(ws: Workspace) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", HOME=str(ws.root / "home"))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
-    # One BLAS thread unless the caller says otherwise: the tests multiply small matrices, and a
-    # second thread spinning for a busy core (batch runs, a shared machine) made step 58 3x slower.
-    for name in BLAS_THREADS:
-        env.setdefault(name, "1")
-    return env
+    return pool.child_env(ws.home)
 
 
 def _check_after(ws: Workspace, result: StepResult) -> None:

@@ -1,4 +1,5 @@
-"""Starting, watching and killing one child: the only place a grading process is created.
+"""Starting, watching and killing one child: the only place a grading process is created (a warm
+worker's forked child, grader.warm, reuses the pipes, the watchdog and the sweep from here).
 
 - Events come over an inherited pipe (no path the child could swap); the parent reads it
   without ever blocking and never holds more than one line's worth of a partial line.
@@ -20,9 +21,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from grader import events
 
+# The plugins of every pytest the grader starts: Hypothesis's and its own, and none that the
+# environment happens to have installed. Autoloading would also mark all of Hypothesis for pytest's
+# assertion rewriting, which recompiles it from source in every process (about a second of CPU:
+# PYTHONDONTWRITEBYTECODE keeps the rewritten code from being cached).
+PYTEST_PLUGINS = ("-p", "_hypothesis_pytestplugin", "-p", "grader.plugin", "--noconftest",
+                  "-p", "no:cacheprovider")
+PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 LOG_TAIL = 4096
 READ_CHUNK = 64 * 1024
 _PR_SET_CHILD_SUBREAPER = 36
@@ -69,34 +78,23 @@ class Watchdog(threading.Thread):
                 self._cond.wait(min(left, 1.0))
 
 
-class Child:
-    """One child process, its event pipe and its output pipe."""
+class Pipes:
+    """The parent's ends of a test process's event pipe and output pipe, read without blocking."""
 
-    def __init__(self, cmd: list[str], cwd: Path, env: dict[str, str], fd_option: str):
-        ev_read, ev_write = os.pipe()
-        out_read, out_write = os.pipe()
-        self.started = time.time()
-        with _ACTIVE_LOCK:
-            try:
-                self.proc = subprocess.Popen(
-                    [arg.replace(fd_option, str(ev_write)) for arg in cmd], cwd=cwd, env=env,
-                    stdin=subprocess.DEVNULL, stdout=out_write, stderr=out_write,
-                    pass_fds=(ev_write,), start_new_session=True)
-            finally:
-                os.close(ev_write)
-                os.close(out_write)
-            _ACTIVE.add(self.proc.pid)
-        self._events, self._output = ev_read, out_read
-        os.set_blocking(ev_read, False)
-        os.set_blocking(out_read, False)
+    def __init__(self, events_fd: int, output_fd: int):
+        self._events, self._output = events_fd, output_fd
+        os.set_blocking(events_fd, False)
+        os.set_blocking(output_fd, False)
         self._partial = b""
         self.tail = b""
-        self.watchdog = Watchdog(self.kill)
-        self.watchdog.start()
+
+    def _also_wake_on(self) -> list[int]:
+        """Other descriptors that should end a read's wait (a subclass's own channel)."""
+        return []
 
     def read(self, timeout: float) -> tuple[list[events.Event], str | None]:
         """Events that arrived within timeout, and a protocol problem if a line was bad."""
-        ready, _, _ = select.select([self._events, self._output], [], [], timeout)
+        ready, _, _ = select.select([self._events, self._output, *self._also_wake_on()], [], [], timeout)
         if self._output in ready:
             self._drain_output()
         if self._events not in ready:
@@ -128,6 +126,36 @@ class Child:
                 return
             self.tail = (self.tail + data)[-LOG_TAIL:]
 
+    def close_pipes(self) -> None:
+        """Close the parent's ends of both pipes (idempotent)."""
+        for fd in (self._events, self._output):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Child(Pipes):
+    """One child process (a fresh interpreter), its event pipe and its output pipe."""
+
+    def __init__(self, cmd: list[str], cwd: Path, env: dict[str, str], fd_option: str):
+        ev_read, ev_write = os.pipe()
+        out_read, out_write = os.pipe()
+        self.started = time.time()
+        with _ACTIVE_LOCK:
+            try:
+                self.proc = subprocess.Popen(
+                    [arg.replace(fd_option, str(ev_write)) for arg in cmd], cwd=cwd, env=env,
+                    stdin=subprocess.DEVNULL, stdout=out_write, stderr=out_write,
+                    pass_fds=(ev_write,), start_new_session=True)
+            finally:
+                os.close(ev_write)
+                os.close(out_write)
+            _ACTIVE.add(self.proc.pid)
+        super().__init__(ev_read, out_read)
+        self.watchdog = Watchdog(self.kill)
+        self.watchdog.start()
+
     def exited(self) -> bool:
         return self.proc.poll() is not None
 
@@ -146,19 +174,34 @@ class Child:
         with _ACTIVE_LOCK:
             _ACTIVE.discard(self.proc.pid)
         sweep_orphans(self.started)
-        for fd in (self._events, self._output):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.close_pipes()
 
     def describe_exit(self) -> str:
-        code = self.proc.returncode
-        if code is not None and code < 0:
-            name = signal.Signals(-code).name
-            memory = " - out of memory?" if name in ("SIGABRT", "SIGSEGV", "SIGBUS") else ""
-            return f"killed by signal {name}{memory}"
-        return f"exit code {code}"
+        return describe_returncode(self.proc.returncode)
+
+
+def describe_returncode(code: int | None) -> str:
+    """How a test process ended, in Popen's terms (a negative code is the signal that killed it)."""
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        memory = " - out of memory?" if name in ("SIGABRT", "SIGSEGV", "SIGBUS") else ""
+        return f"killed by signal {name}{memory}"
+    return f"exit code {code}"
+
+
+def start_registered(cmd: list[str], **popen: Any) -> subprocess.Popen[bytes]:
+    """Popen for a process of the grader's own (a warm worker), registered as it starts so that no
+    sweep takes it for an escaped descendant; `unregister` it once it has been reaped."""
+    with _ACTIVE_LOCK:
+        proc = subprocess.Popen(cmd, **popen)
+        _ACTIVE.add(proc.pid)
+    return proc
+
+
+def unregister(pid: int) -> None:
+    """Forget a process of the grader's own once it has been reaped."""
+    with _ACTIVE_LOCK:
+        _ACTIVE.discard(pid)
 
 
 def _adopted_since(started: float) -> list[int]:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
+from grader.pool import serving
 from grader.progress import changes, record
 from grader.runner import RunOptions
 
 
 def watch(options: RunOptions, lang: str) -> int:
-    """Grade, then grade again after every save of the step's files; show what changed."""
+    """Grade, then grade again after every save of the step's files; show what changed. The runs
+    fork from one warm worker (grader.pool), so a grade after a save skips the imports."""
+    with serving():
+        return _watch(dataclasses.replace(options, group="watch"), lang)
+
+
+def _watch(options: RunOptions, lang: str) -> int:
     from grader import runner
     from grader.report import scorecard
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import catalog, guard, i18n, markers, runner
+from grader import catalog, guard, i18n, markers, runner, sandbox
+from grader import pool as warm_pool
 from grader.collection import CollectionError, collect
 from grader.instructor import class_summary, feedback_files, gradebook, submissions
 from grader.instructor.gradebook import Row
@@ -67,10 +68,12 @@ class BatchOptions:
     sandbox: str = "auto"
     force: bool = False  # grade every step again, changed or not
 
-    def run_options(self, step: int, folder: Path) -> RunOptions:
+    def run_options(self, step: int, folder: Path, group: str = "") -> RunOptions:
+        """A step's run; `group` names the submission, whose steps may share a sandboxed warm worker."""
         return RunOptions(Target("submission", step, folder), lang=self.lang, test_timeout=self.test_timeout,
                           run_timeout=self.run_timeout, memory_limit=self.memory_limit,
-                          allow_flagged=self.allow_flagged, hidden=self.hidden, sandbox=self.sandbox)
+                          allow_flagged=self.allow_flagged, hidden=self.hidden, sandbox=self.sandbox,
+                          group=group)
 
     def grading(self) -> dict[str, Any]:
         """The options a grade depends on: part of every resume key."""
@@ -266,7 +269,7 @@ class _Batch:
                 if self.stopping.is_set():
                     return
                 try:
-                    row, how = self._grade_step(sub, step, records, status)
+                    row, how = self._grade_step(sub, step, records, status, _group(index))
                 except Exception as exc:
                     row = _row(sub, step, "error", problem=f"grading failed: {reason(exc)}",
                                maximum=self.maximum(step))
@@ -279,10 +282,13 @@ class _Batch:
                     row = _row(sub, step, "error", problem=reason(exc), maximum=self.maximum(step))
                     self._record(sub, step, row, "error", {})
         finally:
+            workers = warm_pool.current()
+            if workers is not None:  # the submission's sandboxed worker, if it had one
+                workers.end_group(_group(index), sandbox.resolve(self.opts.sandbox))
             shutil.rmtree(into, ignore_errors=True)
 
     def _grade_step(self, sub: Submission, step: int, records: dict[str, Row],
-                    status: str) -> tuple[Row, str]:
+                    status: str, group: str) -> tuple[Row, str]:
         """The row of one step, and how it was made: graded, unchanged (resumed) or a status."""
         if sub.root is None:
             return _row(sub, step, status, problem=sub.problem, maximum=self.maximum(step)), status
@@ -296,7 +302,7 @@ class _Batch:
         old = records.get(str(step))
         if not self.opts.force and old and old.get("key") == key and old.get("status") == "graded":
             return {**old, "student": sub.student, "entry": sub.entry}, "unchanged"
-        row = _row(sub, step, "graded", run_step(self.opts.run_options(step, folder)))
+        row = _row(sub, step, "graded", run_step(self.opts.run_options(step, folder, group)))
         return {**row, "hash": content, "key": key}, row["status"]
 
     def _record(self, sub: Submission, step: int, row: Row, how: str, records: dict[str, Row]) -> None:
@@ -343,6 +349,11 @@ class _Batch:
         with self.lock:
             return [self.rows[(s.student, step)] for s in subs for step in self.opts.steps
                     if (s.student, step) in self.rows]
+
+
+def _group(index: int) -> str:
+    """The warm-worker group of the index-th submission (grader.pool)."""
+    return f"submission-{index}"
 
 
 def _end_children() -> None:
@@ -393,6 +404,11 @@ def _write_outputs(rows: list[Row], opts: BatchOptions) -> None:
 def run_batch(opts: BatchOptions) -> int:
     """Grade every submission; returns 0 (failures of students are rows, not errors), or 130
     after Ctrl-C, once the rows finished so far are written."""
+    with warm_pool.serving():
+        return _run_batch(opts)
+
+
+def _run_batch(opts: BatchOptions) -> int:
     opts.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="batch-"))
     pool = ThreadPoolExecutor(max(opts.jobs, 1), thread_name_prefix="batch")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from grader import catalog, diagnosis
 from grader.instructor import skeleton, snapshots
+from grader.pool import COURSE, serving
 from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target
@@ -59,7 +60,7 @@ def mutant(step: int, todo: str, dest: Path) -> Path:
 def submit(step: int, todo: str, pool: ThreadPoolExecutor, scratch: Path) -> Future[StepResult]:
     """Queue the run of one TODO's mutant over all of the step's tests."""
     root = mutant(step, todo, scratch / todo)
-    return pool.submit(run_step, RunOptions(Target("submission", step, root)))
+    return pool.submit(run_step, RunOptions(Target("submission", step, root), group=COURSE))
 
 
 class BuildError(Exception):
@@ -69,7 +70,7 @@ class BuildError(Exception):
 def build(steps: list[int], jobs: int | None = None) -> dict[int, Rows]:
     """Measure the rows of the given steps (every TODO's mutant, all tests)."""
     jobs = jobs or os.cpu_count() or 2
-    with tempfile.TemporaryDirectory(prefix="diagnosis-") as tmp, ThreadPoolExecutor(jobs) as pool:
+    with serving(), tempfile.TemporaryDirectory(prefix="diagnosis-") as tmp, ThreadPoolExecutor(jobs) as pool:
         futures: dict[int, dict[str, Future[StepResult]]] = {}
         for step in steps:
             scratch = Path(tmp) / catalog.step_name(step)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from grader import catalog
 from grader.instructor import diagnosis_map, skeleton
+from grader.pool import COURSE, serving
 from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target, resolve
@@ -82,13 +83,13 @@ class PendingStep:
 
 def submit_step(step: int, pool: ThreadPoolExecutor, scratch: Path) -> PendingStep:
     """Queue every run of one step."""
-    futures = {kind: pool.submit(run_step, RunOptions(resolve(kind, step)))
+    futures = {kind: pool.submit(run_step, RunOptions(resolve(kind, step), group=COURSE))
                for kind in ("solution", "reference", "skeleton")}
     todo_futures: dict[str, Future[StepResult]] = {}
     for todo in skeleton.block_ids(step):
         root = _mutant(step, todo, scratch / todo)
         # All of the step's tests, not only the TODO's own: the run is its diagnosis-map row.
-        todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root)))
+        todo_futures[todo] = pool.submit(run_step, RunOptions(Target("submission", step, root), group=COURSE))
     return PendingStep(step, futures, todo_futures)
 
 
@@ -121,7 +122,7 @@ def main(steps: list[int], jobs: int | None = None, write_map: bool = False) -> 
     jobs = jobs or os.cpu_count() or 2
     start = time.monotonic()
     reports: dict[int, StepReport] = {}
-    with tempfile.TemporaryDirectory(prefix="integrity-") as tmp, ThreadPoolExecutor(jobs) as pool:
+    with serving(), tempfile.TemporaryDirectory(prefix="integrity-") as tmp, ThreadPoolExecutor(jobs) as pool:
         pending: dict[Future[StepResult], PendingStep] = {}
         waiting: dict[int, int] = {}
         for step in steps:

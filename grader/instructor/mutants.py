@@ -32,6 +32,7 @@ from pathlib import Path
 
 from grader import catalog, diagnosis
 from grader.instructor import skeleton, snapshots
+from grader.pool import COURSE, serving
 from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target
@@ -239,11 +240,11 @@ def run(steps: list[int], per_step: int = PER_STEP, seed: int = SEED, jobs: int 
     picked = [m for step in steps for m in sample(step, per_step, seed)]
     done = 0
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="mutants-") as tmp, ThreadPoolExecutor(jobs) as pool:
+    with serving(), tempfile.TemporaryDirectory(prefix="mutants-") as tmp, ThreadPoolExecutor(jobs) as pool:
         futures: list[tuple[Mutation, Future[StepResult]]] = []
         for i, m in enumerate(picked):
             root = write_mutant(m, Path(tmp) / f"m{i:03d}" / catalog.step_name(m.step))
-            opts = RunOptions(Target("submission", m.step, root), hint_level=1)
+            opts = RunOptions(Target("submission", m.step, root), hint_level=1, group=COURSE)
             futures.append((m, pool.submit(run_step, opts)))
         out = []
         for m, f in futures:

@@ -1,17 +1,32 @@
 """Helpers for the grader's own tests: run the grader CLI on a submission made from a solution."""
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
-from grader import catalog
+from grader import catalog, pool
 from grader.instructor import snapshots
 
 
 @pytest.fixture
-def grade(tmp_path):
+def grading_path():
+    """How `grade` starts test processes: "plain" (a fresh interpreter each) or "warm" (forked by a
+    warm worker, grader.pool). A test module that must hold both ways overrides this fixture with
+    `params=["plain", "warm"]` (where pool.fork_is_safe())."""
+    return "plain"
+
+
+@pytest.fixture
+def path_env(grading_path):
+    """The environment that makes `python -m grader grade` start its test processes that way."""
+    return dict(os.environ, **{pool.ENV: "1" if grading_path == "warm" else "0"})
+
+
+@pytest.fixture
+def grade(tmp_path, path_env):
     """grade(step, target, *cli_args) → (CompletedProcess, JSON report or None)."""
 
     def run(step, target, *args, timeout=120):
@@ -20,7 +35,7 @@ def grade(tmp_path):
         proc = subprocess.run(
             [sys.executable, "-m", "grader", "grade", str(step), "--target", str(target),
              "--json", str(out), *args],
-            capture_output=True, text=True, timeout=timeout, cwd=catalog.REPO,
+            capture_output=True, text=True, timeout=timeout, cwd=catalog.REPO, env=path_env,
         )
         return proc, (json.loads(out.read_text()) if out.exists() else None)
 

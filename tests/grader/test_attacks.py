@@ -1,7 +1,8 @@
 """A hostile submission, attack by attack: the parent decides every score, whatever the child does.
 
 Each attack is a step 04 solution with a few lines of hostile code, graded without the sandbox
-(the weakest mode) and, where the sandbox changes the outcome, with it too.
+(the weakest mode) and, where the sandbox changes the outcome, with it too; and each with plain
+test processes and with processes forked by a warm worker (grader.pool).
 """
 
 import json
@@ -16,12 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from grader import catalog, sandbox
+from grader import catalog, pool, sandbox
 
 SANDBOXES = ["none"] + (["bwrap"] if sandbox.resolve("auto").mode == "bwrap" else [])
 FD = 'import os, sys, json\n_fd = int(sys.argv[sys.argv.index("--grader-fd") + 1])\n'
 SQUARE = "return x**2"
 INDENT = "\n        "
+
+
+@pytest.fixture(params=["plain", "warm"] if pool.fork_is_safe() else ["plain"])
+def grading_path(request):
+    return request.param
 
 
 def _send(payload: str) -> str:
@@ -139,14 +145,14 @@ def test_a_setsid_escape_is_killed(grade, submission, mode):
     assert _alive(marker) == []
 
 
-def test_ctrl_c_during_a_hanging_test_leaves_no_process(tmp_path, submission):
+def test_ctrl_c_during_a_hanging_test_leaves_no_process(tmp_path, submission, path_env):
     marker = f"ctrlc-{uuid.uuid4().hex}"
     hang = ("import subprocess, sys" + INDENT + "subprocess.Popen([sys.executable, '-c', "
             f"'import time; time.sleep(120)', {marker!r}])" + INDENT + "while True:" + INDENT + "    pass")
     folder = submission(4, {SQUARE: hang})
     proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", "4", "--target", str(folder),
                              "--timeout", "60", "--sandbox", "none"], cwd=catalog.REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=path_env)
     deadline = time.monotonic() + 60
     while not _alive(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -197,21 +203,27 @@ def test_an_edited_test_restored_at_import_is_still_caught(course_copy):
     assert proc.returncode == 1 and "test_step04.py was edited" in proc.stdout, proc.stdout[-2000:]
 
 
-def test_a_submission_cannot_change_the_tests_of_the_next_one(course_copy, tmp_path):
-    """In one process (as in a batch), the first submission rewrites the instructor's test file;
-    the second, the unsolved skeleton, is still graded with the real tests."""
+def test_a_submission_cannot_change_the_tests_of_the_next_one(course_copy, tmp_path, grading_path):
+    """In one process (as in a batch, warm workers or not), the first submission rewrites the
+    instructor's test file; the second, the unsolved skeleton, is still graded with the real tests."""
     test_file = course_copy / "steps" / "step01" / "test_step01.py"
     first = tmp_path / "first"
     _in_copy(course_copy, "-m", "grader", "show", "1", str(first))
     free = "def test_free():\\n    pass\\n"
     rewrite = f"from pathlib import Path\nPath({str(test_file)!r}).write_text('{free}')\n"
     (first / "step01.py").write_text(rewrite + (first / "step01.py").read_text())
-    script = ("import sys\nfrom pathlib import Path\nfrom grader import runner, targets\n"
-              "first = runner.run_step(runner.RunOptions(targets.resolve(sys.argv[1], 1), sandbox='none'))\n"
-              "skeleton = targets.Target('skeleton', 1, Path())\n"
-              "second = runner.run_step(runner.RunOptions(skeleton, sandbox='none'))\n"
+    script = ("import sys\nfrom pathlib import Path\nfrom grader import pool, runner, targets\n"
+              "with pool.serving(default=sys.argv[2] == 'warm'):\n"
+              "    submission = targets.resolve(sys.argv[1], 1)\n"
+              "    first = runner.run_step(runner.RunOptions(submission, sandbox='none'))\n"
+              "    skeleton = targets.Target('skeleton', 1, Path())\n"
+              "    second = runner.run_step(runner.RunOptions(skeleton, sandbox='none'))\n"
               "print(first.score, first.max_score, second.score, second.max_score)\n")
-    proc = _in_copy(course_copy, "-c", script, str(first))
+    pristine = test_file.read_bytes()
+    try:
+        proc = _in_copy(course_copy, "-c", script, str(first), grading_path)
+    finally:
+        test_file.write_bytes(pristine)  # the copy serves the module's other tests
     scores = [float(x) for x in proc.stdout.split()]
     assert scores[0] == scores[1] > 0, proc.stderr
     assert scores[2] < scores[3] == scores[1], "the second run used the rewritten test file"

@@ -1,12 +1,20 @@
-"""The runner keeps grading when student code breaks: one submission per failure mode (step 04)."""
+"""The runner keeps grading when student code breaks: one submission per failure mode (step 04),
+with plain test processes and with processes forked by a warm worker."""
 
 import time
 
-from grader.runner import Workspace, _child_env
+import pytest
+
+from grader import pool
 
 SQUARE = "return x**2"
 EXP = "return np.exp(x)"
 INDENT = "\n        "
+
+
+@pytest.fixture(params=["plain", "warm"] if pool.fork_is_safe() else ["plain"])
+def grading_path(request):
+    return request.param
 
 
 def outcomes(report):
@@ -84,5 +92,5 @@ def test_the_child_gets_one_blas_thread_unless_told_otherwise(monkeypatch, tmp_p
     """A spinning second BLAS thread slowed VGG16 3x on a busy machine; a caller's setting wins."""
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
-    env = _child_env(Workspace(tmp_path))
+    env = pool.child_env(tmp_path)
     assert (env["OPENBLAS_NUM_THREADS"], env["MKL_NUM_THREADS"], env["OMP_NUM_THREADS"]) == ("1", "1", "4")

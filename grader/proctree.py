@@ -1,0 +1,79 @@
+"""The process tree as /proc shows it: what runs below a process, and killing it (Linux only).
+
+A warm worker (grader.worker) forks the test processes; the parent kills everything below the
+worker with these, without trusting anything the worker or its children say.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def _table() -> dict[int, tuple[int, str]]:
+    """{pid: (parent pid, state)} of every process /proc lists now."""
+    table: dict[int, tuple[int, str]] = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        table[int(entry.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def descendants(top: int) -> list[int]:
+    """Every live (not zombie) process below `top`, parents before their children."""
+    children: dict[int, list[int]] = {}
+    states: dict[int, str] = {}
+    for pid, (ppid, state) in _table().items():
+        children.setdefault(ppid, []).append(pid)
+        states[pid] = state
+    found: list[int] = []
+    queue = list(children.get(top, []))
+    while queue:
+        pid = queue.pop(0)
+        if states.get(pid) != "Z":
+            found.append(pid)
+        queue += children.get(pid, [])
+    return found
+
+
+def ns_pid(pid: int) -> int | None:
+    """`pid`'s number in its innermost pid namespace (the last NSpid field); None if gone."""
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith("NSpid:"):
+                return int(line.split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid
+
+
+def find_below(top: int, inner: int) -> int | None:
+    """The host pid of the process below `top` (or `top` itself) whose innermost pid is `inner`."""
+    for pid in [top, *descendants(top)]:
+        if ns_pid(pid) == inner:
+            return pid
+    return None
+
+
+def kill_below(top: int, rounds: int = 3) -> bool:
+    """SIGKILL every process below `top` (not `top`), parents first, a few rounds against forks;
+    True when nothing is left below it."""
+    for _ in range(rounds):
+        pids = descendants(top)
+        if not pids:
+            return True
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    return not descendants(top)
