@@ -2,9 +2,9 @@
 
 Nothing downloads and no test builds 138 M random weights the slow way: the parameter count
 comes from the layers' configuration, the shape checks run on a 32 x 32 input (then fc6 has
-512 inputs instead of 25,088), and one forward pass on a 32 x 64 image (fc6 sees 512 x 1 x 2)
-reuses that model's weights but fc6's. fc7 and fc8, and that fc6, get cheap uniform float32
-numbers before their lazy init. Pillow may be absent, so preprocess gets a stand-in image.
+512 inputs instead of 25,088), and a 32 x 64 image (fc6 sees 512 x 1 x 2) runs on that model's
+weights with an fc6 of its own. fc7, fc8 and that fc6 get cheap uniform float32 numbers before
+their lazy init. Pillow may be absent, so preprocess gets a stand-in image.
 """
 
 import numpy as np
