@@ -8,9 +8,11 @@ Students:    nox -s grade-07            (grade your step 7; add `-- --lang ko` f
 Instructors: nox -s tests               (types, grader tests, every step on solution and
                                           reference, skeleton drift, integrity), nox -s lint
 
-All grade sessions and `tests` share one environment, .nox/course, built from pyproject.toml
-and constraints/grading.txt, and rebuilt only when one of those two files changes. The
-checkers (mypy, ruff) live in .nox/tools, pinned by constraints/tools.txt.
+Grade sessions and `tests` run in the course environment: the `.venv` that the README's first
+command made when it holds this checkout, else one shared .nox/course, built from pyproject.toml
+and constraints/grading.txt and rebuilt only when one of those two files changes. The
+checkers (mypy, ruff) live in .nox/tools, pinned by constraints/tools.txt; `bench` builds its
+own environment with PyPI's dezero.
 """
 
 from __future__ import annotations
@@ -167,6 +169,13 @@ def batch(session: nox.Session) -> None:
 def release(session: nox.Session) -> None:
     """Write a student repository without solutions: `nox -s release -- OUT --steps 1-10`."""
     session.run(course_python(session), "-m", "grader", "release", *session.posargs, external=True)
+
+
+@nox.session(name="class-check", venv_backend="none", default=False)
+def class_check(session: nox.Session) -> None:
+    """Issue 15's class graded by batch, every output checked; 60 steps' Classroom maxima (minutes)."""
+    session.run(course_python(session), "-m", "pytest", "tests/grader/test_class_check.py", "-q",
+                *session.posargs, external=True, env={"CLASS_CHECK": "1"})
 
 
 @nox.session(name="batch-bench", venv_backend="none", default=False)

@@ -15,8 +15,10 @@ __all__ = ["__version__", "grade"]
 __version__ = "0.1.0"
 
 
-def grade(step: int, target: str = "student", lang: str = "en") -> Scorecard:
-    """Grade one step and return its scorecard (HTML in a notebook, text elsewhere)."""
+def grade(step: int, target: str = "student", lang: str | None = None) -> Scorecard:
+    """Grade one step and return its scorecard (HTML in a notebook, text elsewhere).
+
+    lang: en or ko; by default from the locale, as on the command line."""
     from grader.notebook import grade as _grade
 
     return _grade(step, target, lang)

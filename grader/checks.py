@@ -1,4 +1,4 @@
-"""Shared test machinery: the gradient check and the era adapter.
+"""Shared test machinery: the gradient check, the era adapter and plain-numpy oracles.
 
 Tests talk to any target through these helpers, so the same test runs on a step module
 (grads are ndarrays up to step 31) and on the reference package (grads are Variables).
@@ -51,6 +51,45 @@ def naive_conv2d(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: Seq
     """conv2d by a loop over output positions: y[n, o, i, j] = sum(patch * W[o]) + b[o]."""
     y = by_windows(x, W.shape[2:], stride, pad, lambda p: np.tensordot(p, W, ((1, 2, 3), (1, 2, 3))))
     return y + (0 if b is None else b.reshape(1, -1, 1, 1))
+
+
+def sin_data(rng: np.random.RandomState, n: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """The book's data of steps 43-46: x uniform in [0, 1), y = sin(2 pi x) + uniform noise, (n, 1) each."""
+    x = rng.rand(n, 1)
+    return x, np.sin(2 * np.pi * x) + rng.rand(n, 1)
+
+
+def sigmoid_net_losses(x: np.ndarray, y: np.ndarray, params: Sequence[np.ndarray], lr: float,
+                       iters: int) -> list[float]:
+    """The loss before each of `iters` gradient-descent steps on linear -> sigmoid -> linear.
+
+    The oracle of the training scripts of steps 43-46, by hand in numpy: mean squared error over
+    the rows, then p -= lr * grad in place on copies of params (W1, b1, W2, b2), which keep their
+    dtypes, so float32 weights are rounded after each step as a target's are.
+    """
+    W1, b1, W2, b2 = (np.array(p) for p in params)
+    losses = []
+    for _ in range(iters):
+        h = 1 / (1 + np.exp(-(x @ W1 + b1)))
+        diff = h @ W2 + b2 - y
+        losses.append(float(np.sum(diff**2) / len(x)))
+        gy = 2 * diff / len(x)
+        gh = (gy @ W2.T) * h * (1 - h)
+        for p, g in ((W1, x.T @ gh), (b1, gh.sum(axis=0)), (W2, h.T @ gy), (b2, gy.sum(axis=0))):
+            p -= lr * g
+    return losses
+
+
+def assert_losses_close(losses: Sequence[float], expected: Sequence[float], rtol: float = 1e-6) -> None:
+    """losses match expected one by one; else name the first iteration that differs (where it went wrong)."""
+    got, want = np.asarray(losses, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    assert got.shape == want.shape, f"{got.size} losses for {want.size} iterations"
+    bad = np.flatnonzero(~np.isclose(got, want, rtol=rtol, atol=0))
+    if bad.size:
+        i = int(bad[0])
+        where = f"the first {i} agree" if i else "before any update: the forward pass"
+        raise AssertionError(f"the loss of iteration {i} is {float(got[i])!r}, the numpy net's is "
+                             f"{float(want[i])!r} ({where})")
 
 
 def grad_as_array(x: Any) -> np.ndarray | None:
@@ -111,14 +150,17 @@ def _weighted_sum(dz: Any, f: Callable[..., Any], arrays: list[np.ndarray], gy: 
 
 
 def check_grad(dz: Any, f: Callable[..., Any], *xs: npt.ArrayLike, gy: npt.ArrayLike | None = None,
-               eps: float = 1e-4, rtol: float = 1e-4, atol: float = 1e-5, todo: str | None = None) -> None:
+               eps: float = 1e-4, rtol: float = 1e-4, atol: float = 1e-5, todo: str | None = None,
+               directional: bool = False) -> None:
     """Assert that backprop through f agrees with central finite differences.
 
     Inputs are cast to float64. The output's upstream gradient is gy (ones for a scalar
     output, a seeded random array otherwise), so the check covers every output element.
     Per element, |backprop - numeric| <= atol + rtol * |numeric|, numeric being
     (L(x + eps) - L(x - eps)) / 2eps with L = sum(f(x) * gy). Inputs with more than 256
-    elements are checked along one random direction instead (Chainer's trick).
+    elements are checked along one random direction instead (Chainer's trick), and so is every
+    input with directional=True: two runs of f per input instead of two per element, for an f
+    that is costly to run (higher-order grads).
     Raises AssertionError naming the input, the worst element and both values. Every value it
     compares comes from its own copies (inputs, gy, grads), so code that changes arrays in
     place cannot change what the check expects.
@@ -148,12 +190,12 @@ def check_grad(dz: Any, f: Callable[..., Any], *xs: npt.ArrayLike, gy: npt.Array
             raise AssertionError(
                 f"input {i}: grad has shape {grad.shape}, the input has shape {a.shape}{where}"
             )
-        _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where)
+        _compare(dz, f, arrays, i, grad, gy, eps, rtol, atol, rng, where, directional)
 
 
 def _compare(dz: Any, f: Callable[..., Any], arrays: list[np.ndarray], i: int, grad: np.ndarray,
              gy: np.ndarray, eps: float, rtol: float, atol: float, rng: np.random.Generator,
-             where: str) -> None:
+             where: str, directional: bool) -> None:
     a = arrays[i]
 
     def loss_at(delta: np.ndarray) -> float:
@@ -161,7 +203,7 @@ def _compare(dz: Any, f: Callable[..., Any], arrays: list[np.ndarray], i: int, g
         moved[i] = np.asarray(a + delta)
         return _weighted_sum(dz, f, moved, gy)
 
-    if a.size > DIRECTIONAL_ABOVE:
+    if directional or a.size > DIRECTIONAL_ABOVE:
         d = rng.standard_normal(a.shape)
         d /= np.linalg.norm(d)
         numeric_slope = (loss_at(eps * d) - loss_at(-eps * d)) / (2 * eps)

@@ -38,12 +38,13 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
     step_dir = catalog.step_dir(result.step)
     table = hints.load_hints(step_dir)
     unfinished: dict[str, list[TestResult]] = {}
-    for t in result.applicable:
-        if t.todo and t.outcome not in (Outcome.PASSED, Outcome.INVALID):
+    for t in result.applicable:  # a file that cannot be loaded (ERROR) is no TODO's fault: no hint
+        if t.todo and t.outcome not in (Outcome.PASSED, Outcome.INVALID, Outcome.ERROR):
             unfinished.setdefault(t.todo, []).append(t)
     states = {todo: ("not_started" if any(t.outcome == Outcome.NOT_STARTED for t in tests) else "failing",
                      block_hash(code, todo)) for todo, tests in unfinished.items()}
-    diagnosed = diagnosis.diagnose(result)
+    loads = not any(t.outcome == Outcome.ERROR for t in result.applicable)
+    diagnosed = diagnosis.diagnose(result) if loads else None
     likely = diagnosed.likely if diagnosed else None
     if likely is not None and likely.todo not in states:  # it broke only other TODOs' tests
         states[likely.todo] = ("failing", block_hash(code, likely.todo))
@@ -51,11 +52,15 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
         levels = progress.ladder_levels(result.step, states)
     else:
         levels = {todo: hint_level or 1 for todo in states}
-    if likely is not None:  # the likeliest first, with every failing test it explains
+    if diagnosed is not None and likely is not None:  # the likeliest first, with its failing tests
         state, block = states[likely.todo]
         level = levels.get(likely.todo, 1)
         text = hints.hint_for(table, likely.todo, lang, level)
+        # A test tagged with a TODO judged a second fault is listed there, not here (two real bugs).
+        second = {todo for todo, (state, _) in states.items() if todo != likely.todo and state == "failing"
+                  and not diagnosed.follows(todo, [t.name for t in unfinished.get(todo, [])])}
         mine = [t for t in result.applicable if t.name in likely.explained]  # in the file's order
+        mine = [t for t in mine if t.todo not in second] or mine
         result.todos.append(Diagnosed(likely.todo, state, level, text, [t.name for t in mine], block,
                                       likely=True))
         for t in mine:

@@ -18,7 +18,7 @@ MARKS: dict[str, dict[str, str]] = {
     "en": {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.NOT_STARTED: "TODO", Outcome.ERROR: "ERR",
            Outcome.TIMEOUT: "TIME", Outcome.CRASHED: "DIED", Outcome.INVALID: "VOID",
            Outcome.NOT_APPLICABLE: "n/a"},
-    "ko": {Outcome.PASSED: "통과", Outcome.FAILED: "실패", Outcome.NOT_STARTED: "미작성",
+    "ko": {Outcome.PASSED: "통과", Outcome.FAILED: "실패", Outcome.NOT_STARTED: "미착수",
            Outcome.ERROR: "오류", Outcome.TIMEOUT: "시간초과", Outcome.CRASHED: "중단",
            Outcome.INVALID: "무효", Outcome.NOT_APPLICABLE: "해당없음"},
 }
@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
            "not_started": "not started: write it in {file} ({where}): {text}",
            "guide": "The guide explains it under “{section}” ({guide}).",
            "next": "Next: the TODOs above, one at a time; `--lang ko` shows everything in Korean.",
+           "fix_error": "Next: fix the error above first; no test can check a TODO until the code loads.",
            "level": "hint {level}/3"},
     "ko": {"step": "단계", "target": "대상", "hint": "힌트", "score": "점수", "passed": "통과",
            "of": "/", "tests": "테스트", "all": "모든 테스트를 통과했습니다. 잘했습니다!",
@@ -39,6 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
            "not_started": "아직 작성하지 않았습니다: {file}의 {where}에 작성해보세요. {text}",
            "guide": "가이드의 “{section}” 절에서 설명합니다({guide}).",
            "next": "다음: 위의 TODO를 하나씩 구현해보세요.",
+           "fix_error": ("다음: 먼저 위의 오류를 고쳐보세요. "
+                         "코드를 불러올 수 있어야 테스트가 TODO를 확인할 수 있습니다."),
            "level": "힌트 {level}/3"},
 }
 
@@ -61,7 +64,8 @@ _KO_MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k i
     (r"^importing (\S+) raised (\w+): (.*)$", r"\1을(를) 임포트하다가 \2 예외가 발생했습니다: \3"),
     (r"^(\S+) called sys.exit\((.*)\) while being imported; remove that call$",
      r"\1을(를) 임포트하는 동안 sys.exit(\2)를 호출했습니다. 그 호출을 지워보세요"),
-    (r"^(\S+) is missing: the tests need it in (.*)$", r"\1 파일이 없습니다. 테스트에 필요하니 \2에 두세요"),
+    (r"^(\S+) is missing: put it in the graded folder \(the target on the scorecard's first line\)$",
+     r"\1 파일이 없습니다. 채점하는 폴더(성적표 첫 줄의 대상)에 두세요"),
     (r"^MemoryError: the code ran out of memory.*$",
      r"MemoryError: 메모리가 부족합니다(아주 큰 배열이나 끝나지 않는 리스트가 있나요?)"),
     (r"^this run scores 0 because it was flagged: (.*)$", r"문제가 발견되어 이번 실행은 0점입니다: \1"),

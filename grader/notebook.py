@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 
 from grader.i18n import LABELS, MARKS
+from grader.report.scorecard import next_line
 from grader.results import Outcome, StepResult
 
 COLORS: dict[str, str] = {Outcome.PASSED: "#2a7", Outcome.NOT_APPLICABLE: "#999",
@@ -41,7 +42,7 @@ class Scorecard:
         passed = sum(t.outcome == Outcome.PASSED for t in r.applicable)
         summary = (f"{labels['score']}: {r.score:g}/{r.max_score:g} · {passed} {labels['of']} "
                    f"{len(r.applicable)} {labels['tests']} {labels['passed']} · {r.elapsed:.1f} s")
-        closing = labels["all"] if r.all_passed else labels["next"]
+        closing = next_line(r, labels)
         return (f"<div style='text-align:left'><b>{head}</b><table style='margin:0'>{''.join(rows)}</table>"
                 f"{f'<ul>{todos}</ul>' if todos else ''}<p><b>{html.escape(summary)}</b><br>"
                 f"{html.escape(closing)}</p></div>")

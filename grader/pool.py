@@ -52,12 +52,19 @@ def enabled(default: bool) -> bool:
     return fork_is_safe() and (wanted == "1" if wanted in ("0", "1") else default)
 
 
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def child_env(home: Path) -> dict[str, str]:
     """The environment of a test process (and of the worker it forks from)."""
     env = dict(os.environ)
     env.update(PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", HOME=str(home),
                **PYTEST_ENV)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
+    # One BLAS thread unless the caller says otherwise: the tests multiply small matrices, and a
+    # second thread spinning for a busy core (batch runs, a shared machine) made step 58 3x slower.
+    for name in BLAS_THREADS:
+        env.setdefault(name, "1")
     return env
 
 

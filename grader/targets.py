@@ -64,6 +64,9 @@ def resolve(name: str, step: int) -> Target:
             f"--target {name!r} is neither one of {', '.join(KINDS)} nor a folder. "
             f"Give a folder laid out like steps/{catalog.step_name(step)}."
         )
+    inner = path / catalog.step_name(step)
+    if inner.is_dir() and not (path / f"{catalog.step_name(step)}.py").exists():
+        path = inner  # a folder laid out like steps/: grade its step folder
     return Target("submission", step, path.resolve())
 
 
@@ -131,6 +134,11 @@ class NoScript:
         return "<no script>"
 
 
+def missing_message(name: str) -> str:
+    """A file the step needs is absent; the run's private copy path would mean nothing to the student."""
+    return f"{name} is missing: put it in the graded folder (the target on the scorecard's first line)"
+
+
 class MissingScript:
     """Stands for a step script the target should have: tests that use it fail."""
 
@@ -138,7 +146,7 @@ class MissingScript:
         self._path = path
 
     def __getattr__(self, name: str) -> NoReturn:
-        raise MissingFile(f"{self._path.name} is missing: the tests need it in {self._path.parent}")
+        raise MissingFile(missing_message(self._path.name))
 
     def __repr__(self) -> str:
         return "<missing script>"
@@ -146,7 +154,7 @@ class MissingScript:
 
 def _import_file(path: Path, module_name: str) -> ModuleType:
     if not path.is_file():
-        raise LoadError(f"{path.name} is missing: the tests need it in {path.parent}")
+        raise LoadError(missing_message(path.name))
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None, f"{path} is a .py file: it has a source loader"
     module = importlib.util.module_from_spec(spec)
@@ -164,7 +172,7 @@ def _import_package(root: Path) -> ModuleType:
         del sys.modules[name]
     sys.path.insert(0, str(root))
     if not (root / "dezero" / "__init__.py").is_file():
-        raise LoadError(f"dezero/__init__.py is missing: the tests need the package in {root}")
+        raise LoadError(missing_message("dezero/__init__.py"))
     try:
         return importlib.import_module("dezero")
     except BaseException as exc:

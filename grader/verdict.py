@@ -80,6 +80,7 @@ def classify(exc: BaseException, root: Path) -> tuple[str, str | None, str]:
 _FIXTURE_ARG = re.compile(r"^\s*(dz|script)=")
 _EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( explicit)? (example|test case)")
 MAX_MESSAGE = 2000
+_APPROX_ECHO = re.compile(r"^\s*(comparison failed|Obtained: .*|Expected: .*)$", re.MULTILINE)
 MAX_ARG = 160  # a drawn 200-element array would bury the message
 
 
@@ -104,6 +105,8 @@ def _failure_message(exc: BaseException, root: Path) -> str:
         text = str(exc) or "assertion failed"
         if not text.startswith("assert ") and "\nassert " in text:
             text = text[: text.index("\nassert ")]  # our own message says it; drop pytest's echo
+        elif text.startswith("assert ") and " == " in text.splitlines()[0]:
+            text = _APPROX_ECHO.sub("", text)  # the assert line already shows both values
         parts.append(text)
     elif isinstance(exc, MemoryError):
         parts.append("MemoryError: the code ran out of memory (a huge array? a list that never stops?)")

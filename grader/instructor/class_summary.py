@@ -2,11 +2,11 @@
 
 The page shows the score distribution of each step (an inline SVG histogram), one row per
 student (each links to feedback/<student>.html), the submissions that need a look (grouped by
-student), and the tests, worst pass rate first, with their failures grouped by the kind of
-mistake: the outcome and the message's first line with its numbers and array contents
-replaced by placeholders (see `mistake_key`), so forty students' different numbers are one
-misconception. The shrunk counterexample ("smallest failing input: …") is no part of the key;
-each group shows one.
+student: a step not graded, or flagged with more than `not-started`), and the tests, worst
+pass rate first, with their failures grouped by the kind of mistake: the outcome and the
+message's first line with its numbers and array contents replaced by placeholders (see
+`mistake_key`), so forty students' different numbers are one misconception. The shrunk
+counterexample ("smallest failing input: …") is no part of the key; each group shows one.
 
 Text that may come from a submission (ids, entry names, reasons, messages) is shown without
 control characters, and escaped.
@@ -34,6 +34,7 @@ SAMPLE_LENGTH = 140  # of a message or counterexample shown as it was
 NAMES_SHOWN = 8  # students listed per kind of mistake
 COUNTEREXAMPLE = ("smallest failing input: ", "실패하는 가장 작은 입력: ")  # English, Korean
 HINT = "hint: "  # course_json appends the hint on a line of its own
+ROUTINE_FLAGS = frozenset({"not-started"})  # unfinished work: the score shows it, nothing to look at
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:76em;padding:0 1.5em;color:#222}
@@ -88,6 +89,12 @@ def feedback_href(student: str, folder: str = FEEDBACK) -> str:
     except UnicodeEncodeError:
         raw = student.encode("utf-8", "replace")
     return f"{quote(folder)}/{quote(raw, safe='')}.html"
+
+
+def needs_a_look(row: Row) -> bool:
+    """A row an instructor should open: not graded, or flagged with more than a TODO left open (a
+    class where most students leave one open would otherwise list everyone)."""
+    return row["status"] != "graded" or bool(set(str(row["flags"]).split()) - ROUTINE_FLAGS)
 
 
 def _student_link(student: str, folder: str | None) -> str:
@@ -256,7 +263,7 @@ def _cell(row: Row | None) -> str:
         return f'<td class="num s-bad"{flags}>{_text(row["status"])}</td>'
     fraction = _fraction(row["score"], row["max_score"])
     hue = round(120 * fraction)  # red to green
-    mark = " ⚑" if row["flags"] else ""
+    mark = " ⚑" if needs_a_look(row) else ""
     return (f'<td class="num" style="background:hsl({hue},60%,92%)"{flags}>'
             f'{float(row["score"]):g}/{float(row["max_score"]):g}{mark}</td>')
 
@@ -292,11 +299,12 @@ def _needs_a_look(rows: list[Row], folder: str | None) -> str:
     groups: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
     entries: dict[str, str] = {}
     for r in rows:
-        if r["status"] != "graded" or r["flags"]:
+        if needs_a_look(r):
             groups[r["student"]][r["status"], r["flags"]].append(_step(r))
             entries[r["student"]] = str(r.get("entry") or "")
     if not groups:
-        return '<p class="muted">Nothing: every step of every submission was graded, with no flags.</p>'
+        return ('<p class="muted">Nothing: every step of every submission was graded, with no flags '
+                'but not-started.</p>')
     lines = []
     for student in sorted(groups):
         problems = sorted(groups[student].items(), key=lambda item: min(item[1]))
@@ -356,7 +364,7 @@ def _mistakes(rows: list[Row], folder: str | None) -> str:
 def render(rows: list[Row], steps: list[int], feedback: str | None = FEEDBACK) -> str:
     """The page. feedback: the folder of the per-student pages, relative to the page (None: no links)."""
     students = sorted({r["student"] for r in rows})
-    look = len({r["student"] for r in rows if r["status"] != "graded" or r["flags"]})
+    look = len({r["student"] for r in rows if needs_a_look(r)})
     return (f"<!doctype html><html lang='en'><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width,initial-scale=1'>"
             f"<title>Class summary</title><style>{STYLE}</style><body>"

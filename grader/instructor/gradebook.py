@@ -6,7 +6,7 @@ SIS User ID, SIS Login ID, Section): Canvas's import needs them, a header starti
 and ID and the student columns ending with Section. Student holds the course's student id (the
 entry's name); the others are left empty, for the LMS's own ids. Every other row is a student
 (Moodle's import stops at a row whose user it cannot find, so there is no points-possible or
-totals row) and every grade a plain number with a decimal point; a step without a row (a batch
+totals row) and every grade a plain number (3, 2.5); a step without a row (a batch
 cut short) is empty, which both read as no grade.
 
 Text cells may come from a submission (a file name, a reason): control characters other than
@@ -79,16 +79,30 @@ def _number(value: float) -> int | float:
     return int(value) if value.is_integer() else value
 
 
+def step_maxima(rows: list[Row]) -> dict[int, float]:
+    """Each step's maximum as its rows carry it (every row does, graded or not)."""
+    maxima: dict[int, float] = {}
+    for row in rows:
+        step = int(row["step"])
+        maxima[step] = max(maxima.get(step, 0.0), float(row["max_score"]))
+    return maxima
+
+
 def roster(rows: list[Row], steps: list[int]) -> list[dict[str, object]]:
-    """One record per student, in the order of the rows: roster_columns() to values."""
+    """One record per student, in the order of the rows: roster_columns() to values.
+
+    max_total is the sum of every step's maximum, also of a step the student has no row for (a
+    batch cut short), so 3 of step 1 is not 100% of a ten-step batch; a step without a row in
+    the whole class (its maximum unknown) is left out of it."""
     students: dict[str, list[Row]] = {}
     for row in rows:
         students.setdefault(row["student"], []).append(row)
+    maxima = step_maxima(rows)
     records = []
     for student, own in students.items():
         by_step = {int(r["step"]): r for r in own}
         total = sum(float(r["score"]) for r in by_step.values())
-        max_total = sum(float(r["max_score"]) for r in by_step.values())
+        max_total = sum(float(by_step[s]["max_score"]) if s in by_step else maxima.get(s, 0.0) for s in steps)
         record: dict[str, object] = dict.fromkeys(LMS_STUDENT, "")
         record.update(Student=student, entry=own[0]["entry"])
         for step in steps:

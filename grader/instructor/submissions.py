@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import tarfile
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -65,8 +66,11 @@ def display_name(name: str) -> str:
 
 
 def _clean_id(name: str) -> str:
-    """An id usable as a file name and on a terminal: unprintable characters become _."""
-    text = "".join(ch if ch.isprintable() and ch != "\ufffd" else "_" for ch in display_name(name))
+    """An id usable as a file name and on a terminal: unprintable characters become _, and the
+    text is NFC, as an LMS writes names (a Mac writes 김철수 decomposed: it would be another id that
+    looks the same, and the same file on the Mac's disk)."""
+    text = unicodedata.normalize("NFC", display_name(name))
+    text = "".join(ch if ch.isprintable() and ch != "\ufffd" else "_" for ch in text)
     return text.strip()[:ID_LENGTH] or "student"
 
 
@@ -213,6 +217,9 @@ def _unzip(src: Path, into: Path) -> None:
                     raise ValueError(f"the archive holds a name that is not UTF-8: "
                                      f"{_short(info.filename)}") from None
             parts = _check_name(info.filename)
+            if "\\" in info.filename:  # Windows tools that write its separator (the format says /)
+                info.filename = info.filename.replace("\\", "/")
+                parts = _check_name(info.filename)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise ValueError(f"the archive holds a link, which is not accepted: {_short(info.filename)}")

@@ -50,6 +50,15 @@ def _todo_lines(f: TodoFeedback, lang: str) -> list[str]:
     return _wrap(head, "", " " * 4) + (_wrap(hint, " " * 4, " " * 6) if hint else [])
 
 
+def next_line(result: StepResult, labels: dict[str, str]) -> str:
+    """What to do next: nothing, the TODOs, or first the error that keeps the code from loading."""
+    if result.all_passed:
+        return labels["all"]
+    if not result.todos and any(t.outcome == Outcome.ERROR for t in result.applicable):
+        return labels["fix_error"]
+    return labels["next"]
+
+
 def render(result: StepResult, lang: str | None = None) -> str:
     """The scorecard of one step as text."""
     lang = lang or result.lang
@@ -77,5 +86,5 @@ def render(result: StepResult, lang: str | None = None) -> str:
                  f"{passed} {labels['of']} {len(applicable)} {labels['tests']} {labels['passed']}  ·  "
                  f"{result.elapsed:.1f} s")
     if applicable:
-        lines.append(labels["all"] if result.all_passed else labels["next"])
+        lines.append(next_line(result, labels))
     return "\n".join(lines)

@@ -7,15 +7,19 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.checks import grad_as_array, to_array
+from grader.checks import assert_losses_close, grad_as_array, sigmoid_net_losses, sin_data, to_array
 from grader.strategies import arrays, shapes
 
-# The book's ten printed losses on numpy 2.4 (iterations 0, 1000, ..., 9000). Ours keep W in
-# float32, where the book's W became float64: the late losses differ in the 4th digit.
-BOOK_LOSSES = [0.8165178479901415, 0.2499028014603371, 0.24609874026436834, 0.23721586110833612,
-               0.20793217994822147, 0.12311919860580518, 0.07888168390348675, 0.07656075297857305,
-               0.07643364647799142, 0.0761937449484299]
+TRAIN_ITERS = 200  # of the book's 10 000: each loss is compared, so a wrong step shows within one or two
 KINDS = ("parameter", "variable", "array", "number")
+
+
+def _numpy_losses(iters):
+    """The numpy net's losses for the book's run: np.random.seed(0) draws the data, then l1's W, then l2's."""
+    rng = np.random.RandomState(0)
+    x, y = sin_data(rng)
+    W1, W2 = ((rng.randn(i, o) * np.sqrt(1 / i)).astype(np.float32) for i, o in ((1, 10), (10, 1)))
+    return sigmoid_net_losses(x, y, (W1, np.zeros(10, np.float32), W2, np.zeros(1, np.float32)), 0.2, iters)
 
 
 def _assign(dz, kinds):
@@ -74,9 +78,12 @@ def test_layer_call_returns_forward_outputs_and_keeps_weakrefs(dz, n_out, x):
     assert len(ys) == n_out, f"layer(x) returned {len(ys)} outputs, forward made {n_out}"
     np.testing.assert_allclose(to_array(ys[-1]), x * n_out)
     assert layer.inputs[0]() is v and [r() for r in layer.outputs] == list(ys), "inputs/outputs are weakrefs"
-    del ys
-    gc.collect()
-    assert all(r() is None for r in layer.outputs), "an output outlived its last user: use weakref.ref"
+    gc.disable()  # no collection pass (a slow one per example): the outputs die by refcount alone
+    try:
+        del ys
+        assert all(r() is None for r in layer.outputs), "an output outlived its last user: use weakref.ref"
+    finally:
+        gc.enable()
 
 
 @pytest.mark.grade(points=2, todo="step44.3")
@@ -150,13 +157,13 @@ def test_linear_nobias_has_only_W(dz):
 
 
 @pytest.mark.grade(points=3, todo="step44.7")
-def test_train_fits_book_data(dz, script):
-    """The book's two Linear layers on its sin data: the ten printed losses (rel 1e-3), ending below 0.077."""
+def test_train_losses_match_numpy_net(dz, script):
+    """The book's two Linear layers on its sin data (lr 0.2): 200 losses as in numpy; W and b stay float32."""
     np.random.seed(0)
     x, y = script.make_data(np.random)
     l1, l2 = dz.layers.Linear(10), dz.layers.Linear(1)
-    losses = script.train(x, y, l1, l2, lr=0.2, iters=10000)
-    got = losses[::1000]
-    assert got[0] == pytest.approx(BOOK_LOSSES[0], rel=1e-7), "the first loss (before any update)"
-    assert got == pytest.approx(BOOK_LOSSES, rel=1e-3), f"losses every 1000 iterations: {got}"
-    assert losses[-1] < 0.077
+    losses = script.train(x, y, l1, l2, lr=0.2, iters=TRAIN_ITERS)
+    assert_losses_close(losses, _numpy_losses(TRAIN_ITERS))
+    params = (l1.W, l1.b, l2.W, l2.b)
+    dtypes = [p.data.dtype.name for p in params]
+    assert dtypes == ["float32"] * 4, f"W1, b1, W2, b2 end as {dtypes}: an update keeps float32 data float32"

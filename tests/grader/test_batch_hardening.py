@@ -231,6 +231,28 @@ def test_macos_metadata_dotfiles_and_caches_are_ignored(tmp_path):
             == submissions.content_hash(kim / "step01"))
 
 
+def test_a_zip_with_windows_separators_is_unpacked_into_folders(tmp_path):
+    """Older Windows tools (PowerShell 5's Compress-Archive) write step01\\step01.py: still a step folder."""
+    step = _good(tmp_path / "src", "s") / "step01"
+    archive = tmp_path / "win.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("kim\\step01\\", "")
+        zf.writestr("kim\\step01\\step01.py", (step / "step01.py").read_text())
+    sub = submissions.Submission("win", archive)
+    into = tmp_path / "unpacked"
+    submissions.unpack(sub, into)
+    assert sub.problem == "" and sub.root == into / "kim"
+    assert (into / "kim" / "step01" / "step01.py").read_text() == (step / "step01.py").read_text()
+    assert submissions.locate(sub.root, 1, [1]).folder == into / "kim" / "step01"
+    for bad, problem in (("kim\\..\\..\\x.py", "'..'"), ("\\abs\\x.py", "absolute")):
+        evil = tmp_path / "evil.zip"
+        with zipfile.ZipFile(evil, "w") as zf:
+            zf.writestr(bad, "x")
+        sub = submissions.Submission("evil", evil)
+        submissions.unpack(sub, tmp_path / "evil")
+        assert problem in sub.problem and not (tmp_path / "x.py").exists()
+
+
 def test_caps_count_only_what_is_kept(tmp_path):
     step = _good(tmp_path / "src", "s") / "step01"
 
@@ -282,6 +304,23 @@ def test_ids_are_unique_and_stable_and_the_entry_is_recorded(tmp_path, monkeypat
     _zip_folder(root / "kim", root / "KIM.zip")  # one file on a case-insensitive disk: KIM, kim-4
     assert {s.entry: s.student for s in submissions.discover(root)} == {
         "KIM.zip": "KIM", "kim": "kim-3", "kim-2": "kim-2", "kim.zip": "kim-4"}
+
+
+def test_a_name_written_decomposed_is_the_same_id_as_the_composed_one(tmp_path):
+    """A Mac writes Hangul decomposed (NFD): 김철수.zip from a Mac is not a second, look-alike id."""
+    import unicodedata
+
+    composed = "김철수"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    (tmp_path / composed).mkdir()
+    (tmp_path / f"{decomposed}.zip").write_bytes(b"")
+    ids = {s.entry: s.student for s in submissions.discover(tmp_path)}  # the entry keeps its own name
+    assert ids == {f"{decomposed}.zip": composed, composed: f"{composed}-2"}  # name order: jamo first
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / decomposed).mkdir()
+    assert [s.student for s in submissions.discover(only)] == [composed]  # the LMS's spelling
 
 
 def test_a_record_of_another_entry_is_not_resumed(tmp_path, monkeypatch):

@@ -143,6 +143,18 @@ def test_the_page_has_every_section_and_trusts_no_submitted_text():
     assert 'href="feedback/' not in class_summary.render(_class(), STEPS, feedback=None)
 
 
+def test_a_todo_left_open_needs_no_look_but_a_hang_or_a_missing_step_does():
+    rows = [_row("ann", 4, [_test("t", "not_started")], flags="not-started"),
+            _row("bo", 4, [_test("t", "timeout")], flags="not-started timed-out"),
+            _row("cy", 4, [], status="missing", flags="no step04/ folder")]
+    assert [class_summary.needs_a_look(r) for r in rows] == [False, True, True]
+    page = class_summary.render(rows, [4])
+    assert "3 students, steps 4; 2 need a look." in page
+    look = page[page.index("id='look'"):page.index("id='mistakes'")]
+    assert "feedback/ann.html" not in look and "feedback/bo.html" in look and "feedback/cy.html" in look
+    assert "0/1 ⚑" not in page.split("id='students'")[1].split("ann</a>")[1].split("</tr>")[0]
+
+
 def test_an_empty_class_is_a_page():
     page = class_summary.render([], STEPS)
     assert page.count("<svg") == len(STEPS) and "No test failed" in page

@@ -29,3 +29,23 @@ def test_missing_target_folder_is_a_usage_error():
 
 def test_describe_steps_compresses_runs():
     assert catalog.describe_steps([1, 2, 3, 5, 7, 8]) == "1-3, 5, 7-8"
+
+
+def test_a_folder_laid_out_like_steps_grades_its_step_folder(grade, submission, tmp_path):
+    course = tmp_path / "my-course"
+    course.mkdir()
+    submission(4).rename(course / "step04")
+    proc, report = grade(4, course)
+    assert proc.returncode == 0, proc.stdout
+    assert report["score"] == report["max_score"] > 0
+    assert str(course / "step04") in proc.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_missing_script_is_named_without_the_private_copy_path(grade, tmp_path, lang):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc, report = grade(4, empty, "--lang", lang)
+    assert proc.returncode == 1 and report["score"] == 0
+    assert "step04.py" in proc.stdout and "grader-" not in proc.stdout
+    assert ("graded folder" if lang == "en" else "채점하는 폴더") in proc.stdout

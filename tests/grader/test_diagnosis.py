@@ -124,6 +124,21 @@ def test_the_card_puts_the_likeliest_todo_first_and_the_other_after_it(tmp_path,
         assert cleargrad.hint == ladder["step14.1"][lang][0]  # what --json and Gradescope show
 
 
+def test_with_two_real_bugs_each_todo_lists_its_own_failing_tests(tmp_path, monkeypatch):
+    # Step 4 with both TODOs wrong: step04.1's mutant breaks every test (they all call a Function),
+    # but the numerical_diff tests are step04.2's to explain, and it gets its own hint.
+    rows = {"step90.1": {"a1", "b1", "b2", "b3", "b4"}, "step90.2": {"b1", "b2", "b3", "b4"}}
+    monkeypatch.setattr(diagnosis, "rows_for", lambda step, path=diagnosis.MAP: rows)
+    tags = {"a1": "step90.1", **{f"b{i}": "step90.2" for i in range(1, 5)}}
+    tests = [TestResult(f"steps/step04/test_step04.py::{n}", n, n, 1, todo, outcome=Outcome.FAILED)
+             for n, todo in tags.items()]
+    result = StepResult(4, "numerical differentiation", "submission x", "x", tests)
+    feedback.add(result, "submission", tmp_path, 1, "en")
+    first, second = result.todos
+    assert isinstance(first, feedback.Diagnosed) and first.likely and first.tests == ["a1"]
+    assert second.todo == "step90.2" and second.tests == ["b1", "b2", "b3", "b4"] and second.level == 1
+
+
 def test_without_a_map_the_card_follows_the_tags(tmp_path, monkeypatch):
     monkeypatch.setattr(diagnosis, "rows_for", lambda step, path=diagnosis.MAP: None)
     result = _step14(PLUS_EQUALS)

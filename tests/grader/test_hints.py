@@ -64,6 +64,17 @@ def test_a_first_failing_grade_shows_only_the_nudge(grade, submission):
     assert ladder[0] in shown and ladder[1] not in shown and ladder[2] not in shown
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_code_that_cannot_load_gets_no_hint_but_the_error_first(grade, submission, lang):
+    folder = submission(4, prepend="def broken(:\n")
+    proc, report = grade(4, folder, "--lang", lang)
+    assert {t["outcome"] for t in report["tests"]} == {"error"}
+    ladders = hints.load_hints(catalog.step_dir(4)).ladders
+    shown = " ".join(proc.stdout.split())
+    assert not [h for ladder in ladders.values() for h in ladder[lang] if " ".join(h.split()) in shown]
+    assert {"en": "fix the error above first", "ko": "먼저 위의 오류를 고쳐보세요"}[lang] in proc.stdout
+
+
 @pytest.mark.parametrize("step", STEPS)
 def test_a_todo_not_started_is_told_where_to_write_it(step):
     for todo in skeleton.block_ids(step):

@@ -86,3 +86,11 @@ def test_skeleton_reports_not_started_with_hints(grade):
     assert proc.returncode == 1 and report["score"] == 0
     assert {t["outcome"] for t in report["tests"]} == {"not_started"}
     assert all(t["todo"] and "hint: " in t["output"] for t in report["tests"])
+
+
+def test_the_child_gets_one_blas_thread_unless_told_otherwise(monkeypatch, tmp_path):
+    """A spinning second BLAS thread slowed VGG16 3x on a busy machine; a caller's setting wins."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    env = pool.child_env(tmp_path)
+    assert (env["OPENBLAS_NUM_THREADS"], env["MKL_NUM_THREADS"], env["OMP_NUM_THREADS"]) == ("1", "1", "4")

@@ -102,7 +102,7 @@ class SinCurve(Dataset):
         super().__init__(train, transform, target_transform)
 
     def prepare(self) -> None:
-        # SOLUTION(step59.3): Make the noisy sin (clean cos for test) with a seeded generator; pair y[i], y[i+1].
+        # SOLUTION(step59.3): Noisy sin (clean cos for test) from a seeded generator; pair y[i] with y[i+1].
         rng = np.random.RandomState(self.seed)
         num_data = 1000
         x = np.linspace(0, 2 * np.pi, num_data)

@@ -90,8 +90,8 @@ class SinCurve(Dataset):
         super().__init__(train, transform, target_transform)
 
     def prepare(self) -> None:
-        # TODO(step59.3): Make the noisy sin (clean cos for test) with a seeded generator; pair y[i], y[i+1].
-        raise NotImplementedError("TODO(step59.3): make the noisy sin (clean cos for test) with a seeded generator; pair y[i], y[i+1]")
+        # TODO(step59.3): Noisy sin (clean cos for test) from a seeded generator; pair y[i] with y[i+1].
+        raise NotImplementedError("TODO(step59.3): noisy sin (clean cos for test) from a seeded generator; pair y[i] with y[i+1]")
         # END TODO(step59.3)
 
 
