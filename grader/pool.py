@@ -72,6 +72,7 @@ def child_env(home: Path) -> dict[str, str]:
 class _Group:
     """The folders of one group's workspaces, and the workers that can serve it."""
 
+    name: str
     root: Path  # ro/ (tests, code, warm copies) and rw/ (run dirs, homes)
     box: sandbox.Sandbox
     extra: tuple[Path, ...]  # more read-only folders its sandbox binds (the reference package)
@@ -116,7 +117,7 @@ class Pool:
                 for sub in ("ro/boot", "rw/home"):
                     (root / sub).mkdir(parents=True, exist_ok=True)
                 (root / "ro" / "pytest.ini").write_text("[pytest]\n")
-                self._groups[key] = _Group(root, box, extra if box.mode == "bwrap" else ())
+                self._groups[key] = _Group(name, root, box, extra if box.mode == "bwrap" else ())
             return key, self._groups[key]
 
     def acquire(self, key: str) -> Worker:
@@ -151,18 +152,19 @@ class Pool:
                 return
         worker.close()
 
-    def end_group(self, name: str, box: sandbox.Sandbox, extra: tuple[Path, ...] = ()) -> None:
-        """A sandboxed group is done (a submission is graded): close its workers, drop its folders."""
-        key = self.key(name, box, extra)
+    def end_group(self, name: str) -> None:
+        """A submission is graded: close the workers of its sandboxed groups, drop their folders
+        (the shared group, without the sandbox, serves on)."""
         with self._lock:
-            group = self._groups.get(key)
-            if box.mode != "bwrap" or group is None or group.busy:
-                return
-            del self._groups[key]
+            ended = [(key, g) for key, g in self._groups.items()
+                     if g.name == name and g.box.mode == "bwrap" and not g.busy]
+            for key, _ in ended:
+                del self._groups[key]
+        for _, group in ended:
             idle, group.idle = group.idle, []
-        for worker in idle:
-            worker.close()
-        shutil.rmtree(group.root, ignore_errors=True)
+            for worker in idle:
+                worker.close()
+            shutil.rmtree(group.root, ignore_errors=True)
 
     def close(self) -> None:
         """Close every idle worker and remove the pool's folders (a busy one closes when released)."""
@@ -209,7 +211,7 @@ class Lease:
         """A child forked by the group's worker, warmed with the run's test files (rel → sha256
         under `tests`); None when no worker can serve (the run then starts a plain child)."""
         try:
-            if self.worker is None or self.worker.broken:
+            if self.worker is None or self.worker.broken or self.worker.proc.poll() is not None:
                 self._drop()
                 self.worker = self.pool.acquire(self.key)
             warm = self._warm_copy(tests, files)
@@ -247,7 +249,7 @@ class Lease:
         """Give the worker back; a run graded alone closes its group."""
         self._drop()
         if self.private:
-            self.pool.end_group(self.name, self.box, self.extra)
+            self.pool.end_group(self.name)
 
 
 _current: Pool | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -64,16 +65,22 @@ def find_below(top: int, inner: int) -> int | None:
     return None
 
 
-def kill_below(top: int, rounds: int = 3) -> bool:
-    """SIGKILL every process below `top` (not `top`), parents first, a few rounds against forks;
-    True when nothing is left below it."""
-    for _ in range(rounds):
+def kill_below(top: int, patience: float = 2.0) -> bool:
+    """SIGKILL every process below `top` (not `top`), parents first, again and again (against
+    forks) until none is left; True when none is, within `patience` seconds (a killed process
+    takes a moment to exit, longer the more memory it has to give back)."""
+    deadline = time.monotonic() + patience
+    pause = 0.002
+    while True:
         pids = descendants(top)
         if not pids:
             return True
+        if time.monotonic() > deadline:
+            return False
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-    return not descendants(top)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import catalog, guard, i18n, markers, runner, sandbox
+from grader import catalog, guard, i18n, markers, runner
 from grader import pool as warm_pool
 from grader.collection import CollectionError, collect
 from grader.instructor import class_summary, feedback_files, gradebook, submissions
@@ -284,7 +284,7 @@ class _Batch:
         finally:
             workers = warm_pool.current()
             if workers is not None:  # the submission's sandboxed worker, if it had one
-                workers.end_group(_group(index), sandbox.resolve(self.opts.sandbox))
+                workers.end_group(_group(index))
             shutil.rmtree(into, ignore_errors=True)
 
     def _grade_step(self, sub: Submission, step: int, records: dict[str, Row],
