@@ -41,10 +41,15 @@ PLAIN = {"GRADER_WARM": "0"}
 
 def timed(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 3600) -> float:
     """Wall seconds of one command (its output dropped; a failure to start stops the benchmark)."""
+    return run(cmd, env, timeout)[0]
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 3600) -> tuple[float, str]:
+    """Wall seconds of one command, and "" or " (FAILED, exit N)" by its exit status."""
     start = time.monotonic()
-    subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=timeout, check=False)
-    return time.monotonic() - start
+    code = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, timeout=timeout, check=False).returncode
+    return time.monotonic() - start, "" if code == 0 else f" (FAILED, exit {code})"
 
 
 def verdict(value: float, target: float) -> str:
@@ -126,18 +131,18 @@ def bench_batch(students: int, steps: list[int], modes: list[str], scratch: Path
 def bench_integrity(steps: list[int]) -> None:
     """Integrity of the steps, warm and plain."""
     spec = ",".join(map(str, steps))
-    warm = timed([sys.executable, "-m", "grader", "integrity", "--steps", spec])
+    warm, failed = run([sys.executable, "-m", "grader", "integrity", "--steps", spec])
     plain = timed([sys.executable, "-m", "grader", "integrity", "--steps", spec], PLAIN)
     target = INTEGRITY_ALL * len(steps) / 60
-    print(f"integrity of {len(steps)} step(s): {warm:.0f} s {verdict(warm, target)} "
+    print(f"integrity of {len(steps)} step(s){failed}: {warm:.0f} s {verdict(warm, target)} "
           f"(plain {plain:.0f} s, x{plain / warm:.1f}; the target scales 4 min for 60 steps)", flush=True)
 
 
 def bench_suite(nox: list[str], cold: bool) -> None:
     """`nox -s tests`, and with plain test processes when asked."""
-    warm = timed([*nox, "-s", "tests"])
+    warm, failed = run([*nox, "-s", "tests"])
     plain = f" (plain {timed([*nox, '-s', 'tests'], PLAIN):.0f} s)" if cold else " (plain: --cold-suite)"
-    print(f"suite: `nox -s tests` {warm:.0f} s {verdict(warm, SUITE)}{plain}", flush=True)
+    print(f"suite: `nox -s tests`{failed} {warm:.0f} s {verdict(warm, SUITE)}{plain}", flush=True)
 
 
 def _steps(spec: str) -> list[int]:
