@@ -17,7 +17,7 @@ The data of a Variable v can go when nothing will ever read it:
     the graph (y.creator.inputs[0]) or a weak reference (Layer.outputs) may show a Released.
 The check runs when a function is called on y: the expression that made y has finished by
 then, so its temporaries are gone, and the inputs of y's creator are looked at
-(Function._record calls release_unread). In an MLP, `sigmoid(layer(x))` leaves the linear
+(Function.__call__ calls release_unread). In an MLP, `sigmoid(layer(x))` leaves the linear
 output h only in Sigmoid.inputs; when the next layer is called on sigmoid's output, h's array
 is let go: Linear does not read its output and Sigmoid does not read its input.
 
@@ -73,11 +73,16 @@ def _count_of_an_item_only_a_list_holds():
 ALONE = _count_of_an_item_only_a_list_holds() if hasattr(sys, "getrefcount") else None
 
 
-def release_unread(f):
-    """Release the data of f's inputs that f does not read and that nothing else holds.
+def release_unread(inputs):
+    """Called with the inputs of a function call: let go of what their creators keep unread."""
+    for x in inputs:
+        f = x.creator
+        if f is not None and not f.reads_inputs:
+            _release_inputs_of(f)
 
-    The caller has checked that f does not read its inputs (f.reads_inputs is False).
-    """
+
+def _release_inputs_of(f):
+    """Release the data of f's inputs that f does not read and that nothing else holds."""
     inputs = f.inputs
     for x, count in zip(inputs, _counts(inputs), strict=True):
         creator = x.creator
