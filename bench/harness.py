@@ -52,8 +52,14 @@ while os.getppid() == parent:
 
 
 def busy_core() -> subprocess.Popen:
-    """A second process that keeps one core busy with a Python loop until it is killed."""
-    return subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
+    """A second process that keeps one core busy with a Python loop until it is killed.
+
+    It runs in a session of its own, as another program would. Linux (autogroup) shares the
+    CPU between sessions first: a child in the benchmark's own session would take half of the
+    benchmark's share on a machine that other sessions keep busy, and would then measure how
+    many threads each implementation runs, not what a second busy program costs it.
+    """
+    return subprocess.Popen([sys.executable, "-c", BUSY_LOOP], start_new_session=True)
 
 
 def main(impl: str, workload: str) -> None:
