@@ -21,7 +21,14 @@ from typing import Any
 from grader import catalog, spawn
 
 CACHE = catalog.REPO / ".grader" / "collections"
-_PLUGIN_FILES = ("plugin.py", "events.py", "collection.py", "spawn.py")
+_PLUGIN_FILES = ("plugin.py", "events.py", "collection.py")
+# The plugins of every pytest the grader starts: Hypothesis's and its own, and none that the
+# environment happens to have installed. Autoloading would also mark all of Hypothesis for pytest's
+# assertion rewriting, which recompiles it from source in every process (about a second of CPU:
+# PYTHONDONTWRITEBYTECODE keeps the rewritten code from being cached).
+PYTEST_PLUGINS = ("-p", "_hypothesis_pytestplugin", "-p", "grader.plugin", "--noconftest",
+                  "-p", "no:cacheprovider")
+PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,11 @@ def _run_collection(rootdir: Path, files: list[Path], step: int) -> list[TestInf
         out = Path(tmp) / "tests.json"
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n")
-        cmd = [sys.executable, "-m", "pytest", "--collect-only", "-q", *spawn.PYTEST_PLUGINS,
+        cmd = [sys.executable, "-m", "pytest", "--collect-only", "-q", *PYTEST_PLUGINS,
                "-c", str(ini), "--rootdir", str(rootdir),
                "--import-mode=importlib", "--grader-collect", str(out), "--grader-step", str(step),
                *map(str, files)]
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", **spawn.PYTEST_ENV)
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", **PYTEST_ENV)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
         code, output = spawn.run_registered(cmd, Path(tmp), env, timeout=300)
         if code != 0 or not out.is_file():

@@ -31,7 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog, sandbox, spawn
+from grader import catalog, sandbox
+from grader.collection import PYTEST_ENV
 from grader.warm import WarmChild, Worker, WorkerError
 
 ENV = "GRADER_WARM"
@@ -58,7 +59,7 @@ def child_env(home: Path) -> dict[str, str]:
     """The environment of a test process (and of the worker it forks from)."""
     env = dict(os.environ)
     env.update(PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", HOME=str(home),
-               **spawn.PYTEST_ENV)
+               **PYTEST_ENV)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(catalog.REPO), env.get("PYTHONPATH")]))
     # One BLAS thread unless the caller says otherwise: the tests multiply small matrices, and a
     # second thread spinning for a busy core (batch runs, a shared machine) made step 58 3x slower.

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog, feedback, guard, markers, pool, sandbox, spawn, targets
-from grader.collection import CollectionError, TestInfo, collect
+from grader import catalog, feedback, guard, markers, pool, sandbox, targets
+from grader.collection import PYTEST_PLUGINS, CollectionError, TestInfo, collect
 from grader.results import Outcome, StepResult
 from grader.session import Limits, Session
 from grader.spawn import Child, become_subreaper
@@ -264,7 +264,7 @@ def _command(opts: RunOptions, ws: Workspace, nodeids: list[str]) -> list[str]:
     ini = ws.ini
     ini.write_text("[pytest]\n")
     kind = opts.target.kind if opts.target.kind in targets.KINDS else "submission"
-    return [sys.executable, "-m", "pytest", *spawn.PYTEST_PLUGINS, "-q", "--no-header", "-c", str(ini),
+    return [sys.executable, "-m", "pytest", *PYTEST_PLUGINS, "-q", "--no-header", "-c", str(ini),
             "--rootdir", str(ws.tests), "--import-mode=importlib",
             "--grader-target", kind, "--grader-root", str(ws.code), "--grader-fd", FD,
             "--grader-step", str(opts.target.step), "--grader-memory", str(opts.memory_limit),

@@ -25,13 +25,6 @@ from typing import Any
 
 from grader import events
 
-# The plugins of every pytest the grader starts: Hypothesis's and its own, and none that the
-# environment happens to have installed. Autoloading would also mark all of Hypothesis for pytest's
-# assertion rewriting, which recompiles it from source in every process (about a second of CPU:
-# PYTHONDONTWRITEBYTECODE keeps the rewritten code from being cached).
-PYTEST_PLUGINS = ("-p", "_hypothesis_pytestplugin", "-p", "grader.plugin", "--noconftest",
-                  "-p", "no:cacheprovider")
-PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 LOG_TAIL = 4096
 READ_CHUNK = 64 * 1024
 _PR_SET_CHILD_SUBREAPER = 36

@@ -60,7 +60,7 @@ def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = N
 
 def collect_args(rootdir: str, ini: str, step: int | None, files: list[str]) -> list[str]:
     """A collect-only session in the trusted collection's mode: lists tests, loads no target."""
-    from grader.spawn import PYTEST_PLUGINS
+    from grader.collection import PYTEST_PLUGINS
 
     args = ["--collect-only", "-q", *PYTEST_PLUGINS, "-c", ini, "--rootdir", rootdir,
             "--import-mode=importlib", "--grader-collect", os.devnull]
@@ -103,21 +103,17 @@ class Worker:
             data, fds, _, _ = socket.recv_fds(self.sock, MAX_MESSAGE, 2)
             if not data:
                 return 0  # the parent is gone
-            try:
-                message = json.loads(data)
-                if message.get("op") == "warm":
-                    send(self.sock, {"warmed": self.warm_files(message)})
-                elif message.get("op") == "run" and len(fds) == 2:
-                    if not self.run(message, fds[0], fds[1]):
-                        return 0
-                else:
-                    send(self.sock, {"error": f"a message the worker does not know: {str(message)[:80]}"})
-            finally:
-                for fd in fds:
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
+            message = json.loads(data)
+            if message.get("op") == "run" and len(fds) == 2:
+                if not self.run(message, fds[0], fds[1]):  # run() closes the two pipe ends
+                    return 0
+                continue
+            for fd in fds:
+                os.close(fd)
+            if message.get("op") == "warm":
+                send(self.sock, {"warmed": self.warm_files(message)})
+            else:
+                send(self.sock, {"error": f"a message the worker does not know: {str(message)[:80]}"})
             self.reap()
 
     def warm_files(self, message: dict[str, Any]) -> list[str]:
@@ -157,6 +153,8 @@ class Worker:
             pid = os.fork()
         if pid == 0:
             forked.main(self.sock, message, events_fd, output_fd, drop)  # never returns
+        os.close(events_fd)  # the child's now: only the child writes, only the parent reads
+        os.close(output_fd)
         self.child, self.status = pid, None
         send(self.sock, {"pid": pid})
         if not self.wait_child():
