@@ -293,7 +293,7 @@ class Function:
 
     def __call__(self, *inputs):
         # a number or an array becomes a constant (needs_grad False): backward skips its grad
-        inputs = [x if isinstance(x, Variable) else _constant(x) for x in inputs]
+        inputs = [x if isinstance(x, Variable) else _constant(x) for x in inputs]  # type: ignore[assignment]
         xs = [x.data for x in inputs]
         ys = self.forward(*xs)
         if not isinstance(ys, tuple):
