@@ -14,10 +14,12 @@ The data of a Variable v can go when nothing will ever read it:
   - nothing else holds v: the list f.inputs of that function is its only reference, so no
     name or list of the user's code can reach it any more (the reference counts of step 17,
     read with sys.getrefcount). A Variable you hold keeps its data; one you reach through
-    the graph (y.creator.inputs[0]) or a weak reference (Layer.outputs) may show a Released.
+    the graph (y.creator.inputs[0]) or a weak reference (Layer.outputs) may show a Released;
+  - the array has MIN_BYTES (1 KiB) or more: a smaller one is not worth the check, so graphs
+    of scalars and small arrays (the book's steps up to 36) keep every value.
 The check runs when a function is called on y: the expression that made y has finished by
 then, so its temporaries are gone, and the inputs of y's creator are looked at
-(Function._record calls release_unread). In an MLP, `sigmoid(layer(x))` leaves the linear
+(Function.__call__ calls release_unread). In an MLP, `sigmoid(layer(x))` leaves the linear
 output h only in Sigmoid.inputs; when the next layer is called on sigmoid's output, h's array
 is let go: Linear does not read its output and Sigmoid does not read its input.
 
@@ -69,18 +71,33 @@ def _count_of_an_item_only_a_list_holds():
     return _counts(probe)[0]
 
 
+# A smaller array stays: letting it go would save less than a Released and the check cost.
+MIN_BYTES = 1024
+
 # None where reference counts cannot be read (PyPy): then nothing is released
 ALONE = _count_of_an_item_only_a_list_holds() if hasattr(sys, "getrefcount") else None
 
 
-def release_unread(f):
-    """Release the data of f's inputs that f does not read and that nothing else holds.
+def release_unread(inputs):
+    """Called with the inputs of a function call: let go of what their creators keep unread."""
+    for x in inputs:
+        f = x.creator
+        if f is not None and not f.reads_inputs:
+            _release_inputs_of(f)
 
-    The caller has checked that f does not read its inputs (f.reads_inputs is False).
-    """
+
+def _release_inputs_of(f):
+    """Release the data of f's inputs that f does not read and that nothing else holds."""
     inputs = f.inputs
+    if not any(_worth_releasing(x) for x in inputs):  # the cheap checks first: usually no count
+        return
     for x, count in zip(inputs, _counts(inputs), strict=True):
-        creator = x.creator
-        if (count == ALONE and creator is not None and not creator.reads_outputs
-                and not isinstance(x.data, Released)):
+        if count == ALONE and _worth_releasing(x):
             x.data = Released(x.data)
+
+
+def _worth_releasing(x):
+    """x's creator does not read its outputs, and x holds an array of MIN_BYTES or more."""
+    creator, data = x.creator, x.data
+    return (creator is not None and not creator.reads_outputs and not isinstance(data, Released)
+            and data.nbytes >= MIN_BYTES)

@@ -153,17 +153,13 @@ class Variable:
         funcs = [(-self.creator.generation, 0, self.creator)]
         seen = {self.creator}
         tiebreak = count(1)
-        push, pop = heapq.heappush, heapq.heappop
         # The graph of the backward pass itself is recorded only when create_graph is set.
         old_mode, Config.enable_backprop = Config.enable_backprop, create_graph
         try:
             while funcs:
-                f = pop(funcs)[2]
-                outputs = f.outputs
-                if len(outputs) == 1:
-                    gxs = f.backward(outputs[0]().grad)
-                else:
-                    gxs = f.backward(*[output().grad for output in outputs])
+                f = heapq.heappop(funcs)[2]
+                gys = [output().grad for output in f.outputs]
+                gxs = f.backward(*gys)
                 if not isinstance(gxs, tuple):
                     gxs = (gxs,)
                 for x, gx in zip(f.inputs, gxs, strict=True):
@@ -173,9 +169,9 @@ class Variable:
                     creator = x.creator
                     if creator is not None and creator not in seen:
                         seen.add(creator)
-                        push(funcs, (-creator.generation, next(tiebreak), creator))
+                        heapq.heappush(funcs, (-creator.generation, next(tiebreak), creator))
                 if not retain_grad:
-                    for y in outputs:
+                    for y in f.outputs:
                         y().grad = None
         finally:
             Config.enable_backprop = old_mode
@@ -238,6 +234,8 @@ def _sum_to(gx, shape):
 
 def as_array(x, array_module=np):
     """Turn a numpy scalar (what ufuncs return for 0-d input) into a 0-d ndarray."""
+    if isinstance(x, array_types):  # the usual case, checked first: it is the cheaper test
+        return x
     if np.isscalar(x):
         return array_module.array(x)
     return x
@@ -261,11 +259,12 @@ def _operand(x, like):
     if isinstance(x, (Variable, *array_types)):
         return x
     if type(x) in _PYTHON_SCALARS:
-        dtype = like.data.dtype
+        data = like.data if isinstance(like, Variable) else like  # F.add(ndarray, 2.0) works too
+        dtype = data.dtype
         key = (dtype, type(x))
         if key not in _WEAK_DTYPES:
             _WEAK_DTYPES[key] = np.result_type(dtype, x)
-        xp = cuda.get_array_module(like.data) if cuda.gpu_enable else np
+        xp = cuda.get_array_module(data) if cuda.gpu_enable else np
         return xp.asarray(x, dtype=_WEAK_DTYPES[key])
     if isinstance(x, (np.generic, list, tuple)):
         try:
@@ -293,36 +292,23 @@ class Function:
     reads_outputs = True
 
     def __call__(self, *inputs):
-        variables = [x if isinstance(x, Variable) else _constant(x) for x in inputs]
-        ys = self.forward(*[x.data for x in variables])
-        if type(ys) is not tuple:
-            # ufuncs turn 0-d input into numpy scalars; the data of a Variable is always an array
-            output = Variable(ys if isinstance(ys, array_types) else np.asarray(ys))
-            if Config.enable_backprop:
-                self._record(variables, [output])
-            return output
-        outputs = [Variable(y if isinstance(y, array_types) else np.asarray(y)) for y in ys]
+        # a number or an array becomes a constant (needs_grad False): backward skips its grad
+        inputs = [x if isinstance(x, Variable) else _constant(x) for x in inputs]  # type: ignore[assignment]
+        xs = [x.data for x in inputs]
+        ys = self.forward(*xs)
+        if not isinstance(ys, tuple):
+            ys = (ys,)
+        outputs = [Variable(as_array(y)) for y in ys]
         if Config.enable_backprop:
-            self._record(variables, outputs)
+            self.generation = max([x.generation for x in inputs])
+            for output in outputs:
+                output.set_creator(self)
+            self.inputs = inputs
+            # A strong reference here would make a cycle (function -> output -> creator) and keep
+            # every graph alive until the cycle collector runs.
+            self.outputs = [weakref.ref(output) for output in outputs]
+            release_unread(inputs)  # lean graphs: what no backward reads goes (dezero/_retain.py)
         return outputs if len(outputs) > 1 else outputs[0]
-
-    def _record(self, inputs, outputs):
-        """Link the graph: generations, creators, inputs, and outputs held by weakref."""
-        generation = inputs[0].generation if len(inputs) == 1 else max([x.generation for x in inputs])
-        self.generation = generation
-        for output in outputs:
-            output.creator = self
-            output.generation = generation + 1
-        self.inputs = inputs
-        # A strong reference here would make a cycle (function -> output -> creator) and keep
-        # every graph alive until the cycle collector runs.
-        self.outputs = [weakref.ref(output) for output in outputs]
-        # The expression that made each input has finished: what its creator kept and no
-        # backward reads can go now (the rule: dezero/_retain.py).
-        for x in inputs:
-            f = x.creator
-            if f is not None and not f.reads_inputs:
-                release_unread(f)
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not defined")

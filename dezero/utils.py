@@ -190,9 +190,10 @@ def get_file(url, file_name=None, md5=None):
                     show_progress(count, block, total)
     except (OSError, ValueError) as exc:
         tmp.unlink(missing_ok=True)
+        mnist = "-idx" in file_name  # MNIST's files: train-images-idx3-ubyte.gz, ...
         raise ConnectionError(
-            f"cannot download {url} ({exc}). If you are offline, copy the file to {path} "
-            f"yourself; for MNIST, dezero.datasets.Digits is a small offline stand-in."
+            f"cannot download {url} ({exc}). If you are offline, copy the file to {path} yourself"
+            + ("; for MNIST, dezero.datasets.Digits is a small offline stand-in." if mnist else ".")
         ) from None
     print(" Done")
     if md5 is not None and (got := hashlib.md5(tmp.read_bytes()).hexdigest()) != md5:

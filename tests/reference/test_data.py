@@ -61,9 +61,12 @@ def test_truncated_idx_file_is_named(tmp_path):
 
 def test_offline_download_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("DEZERO_CACHE", str(tmp_path))
-    with pytest.raises(ConnectionError, match="offline"):
+    with pytest.raises(ConnectionError, match="offline.*Digits"):
         utils.get_file("http://127.0.0.1:9/train-images-idx3-ubyte.gz")
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ConnectionError, match="offline") as info:  # step 58's picture: no MNIST hint
+        utils.get_file("http://127.0.0.1:9/zebra.jpg")
+    assert "Digits" not in str(info.value)
 
 
 def test_corrupt_cached_file_is_not_used(tmp_path, monkeypatch):

@@ -2,7 +2,8 @@
 
 Every check compares with the same code run while keeping everything (the release switched off
 by setting _retain.ALONE to None), so a grad that changed or a value read after its release
-shows.
+shows. Arrays below _retain.MIN_BYTES stay; here they are released too (MIN_BYTES = 0), so small
+graphs exercise the release, except where a test says otherwise.
 """
 
 import gc
@@ -15,6 +16,11 @@ import dezero.functions as F
 from dezero import Function, Variable, _retain
 from dezero.models import MLP
 from dezero.utils import get_dot_graph
+
+
+@pytest.fixture(autouse=True)
+def release_small_arrays_too(monkeypatch):
+    monkeypatch.setattr(_retain, "MIN_BYTES", 0)
 
 
 @pytest.fixture
@@ -220,3 +226,22 @@ def test_linear_simple_lets_go_of_its_intermediate_as_the_book_did_by_hand():
     F.sum(y)
     t = y.creator.inputs[0].creator.inputs[0]
     assert isinstance(t.data, _retain.Released) and t.shape == (2, 4)
+
+
+def test_a_small_array_stays_and_a_large_one_goes(monkeypatch):
+    """Below MIN_BYTES a Released would save less than it costs: scalars keep their data, so the
+    graphs of steps 1-36 look as in the book."""
+    monkeypatch.setattr(_retain, "MIN_BYTES", 1024)
+
+    def hidden(n):
+        x, W = np.ones((2, 3), np.float32), Variable(np.ones((3, n), np.float32))
+        y = F.linear(F.sigmoid(F.linear(x, W)), W.T)
+        return y.creator.inputs[0].creator.inputs[0]
+
+    assert isinstance(hidden(4).data, np.ndarray)  # 32 bytes
+    assert isinstance(hidden(128).data, _retain.Released)  # 1,024 bytes
+    x = Variable(np.array(2.0))
+    y = F.sin(x * x + x)
+    assert isinstance(y.creator.inputs[0].data, np.ndarray)
+    assert isinstance(y.creator.inputs[0].creator.inputs[0].data, np.ndarray)
+
