@@ -117,12 +117,22 @@ class Worker:
     def kill_below(self) -> None:
         """Kill everything below the worker (a run's child and what it started); the worker too
         when something there cannot be killed."""
-        if self.host_pid is not None and not proctree.kill_below(self.host_pid):
+        if self._below_is_ours() and not proctree.kill_below(self.host_pid or 0):
             self.kill()
 
+    def _below_is_ours(self) -> bool:
+        """Whether host_pid is still the worker: not reaped (a reaped pid may be anyone's by now),
+        and in the sandbox still below its bwrap."""
+        if self.host_pid is None or self.proc.returncode is not None:
+            return False
+        return not self.sandboxed or self.host_pid in proctree.descendants(self.proc.pid)
+
     def kill(self) -> None:
-        """Kill the worker's own process group (in the sandbox: the sandbox and all in it)."""
+        """Kill the worker's own process group (in the sandbox: the sandbox and all in it); a
+        reaped worker is left alone, its pid may be another process's now."""
         self.broken = True
+        if self.proc.returncode is not None:
+            return
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -135,8 +145,8 @@ class Worker:
 
     def close(self) -> None:
         """End the worker and everything below it, and reap it."""
-        if self.host_pid is not None and not self.sandboxed:
-            proctree.kill_below(self.host_pid)
+        if not self.sandboxed and self._below_is_ours():
+            proctree.kill_below(self.proc.pid)
         self.kill()
         self.sock.close()
         self.proc.wait()
