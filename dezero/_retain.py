@@ -36,6 +36,7 @@ class Released:
     """What a Variable keeps of an ndarray that nothing will read again: its shape and dtype."""
 
     __slots__ = ("shape", "dtype")
+    nbytes = 0  # what it holds: nothing to release twice
     __array_ufunc__ = None  # numpy refuses it as an operand (a TypeError, never a silent result)
 
     def __init__(self, array):
@@ -89,15 +90,25 @@ def release_unread(inputs):
 def _release_inputs_of(f):
     """Release the data of f's inputs that f does not read and that nothing else holds."""
     inputs = f.inputs
-    if not any(_worth_releasing(x) for x in inputs):  # the cheap checks first: usually no count
+    if not _any_big(inputs):  # the cheap check first: in graphs of small arrays, no count
         return
     for x, count in zip(inputs, _counts(inputs), strict=True):
         if count == ALONE and _worth_releasing(x):
             x.data = Released(x.data)
 
 
+def _any_big(variables):
+    """Whether one of the variables holds MIN_BYTES or more (a loop of its own: a name bound
+    here would add to the reference counts read next)."""
+    for x in variables:
+        data = x.data
+        if data is not None and data.nbytes >= MIN_BYTES:
+            return True
+    return False
+
+
 def _worth_releasing(x):
-    """x's creator does not read its outputs, and x holds an array of MIN_BYTES or more."""
-    creator, data = x.creator, x.data
-    return (creator is not None and not creator.reads_outputs and not isinstance(data, Released)
-            and data.nbytes >= MIN_BYTES)
+    """x holds an array of MIN_BYTES or more, and x's creator does not read its outputs."""
+    creator = x.creator
+    return (creator is not None and getattr(x.data, "nbytes", 0) >= MIN_BYTES
+            and not creator.reads_outputs)

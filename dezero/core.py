@@ -246,6 +246,7 @@ def as_variable(obj):
 
 
 _PYTHON_SCALARS = (bool, int, float, complex)
+_OPERANDS = (Variable, *array_types)  # taken as they are
 # (array dtype, Python scalar type) -> result dtype under NEP 50
 _WEAK_DTYPES: dict[tuple[np.dtype, type], np.dtype] = {}
 
@@ -256,7 +257,7 @@ def _operand(x, like):
     Python scalars stay "weak" (NEP 50): float32 * 3.0 stays float32, int * 0.5 is float64,
     exactly as numpy computes the same expression on plain arrays.
     """
-    if isinstance(x, (Variable, *array_types)):
+    if isinstance(x, _OPERANDS):
         return x
     if type(x) in _PYTHON_SCALARS:
         data = like.data if isinstance(like, Variable) else like  # F.add(ndarray, 2.0) works too

@@ -9,24 +9,28 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 PROC = Path("/proc")
 
 
-def _table() -> dict[int, tuple[int, str]]:
-    """{pid: (parent pid, state)} of every process /proc lists now."""
-    table: dict[int, tuple[int, str]] = {}
+def stats() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the fields of /proc/PID/stat after the command name) of every process listed now:
+    fields[0] is the state, fields[1] the parent pid, fields[19] the start time in clock ticks."""
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-        except OSError:
+        except OSError:  # the process ended meanwhile
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        table[int(entry.name)] = (int(fields[1]), fields[0])
-    return table
+        yield int(entry.name), stat[stat.rindex(")") + 2:].split()
+
+
+def _table() -> dict[int, tuple[int, str]]:
+    """{pid: (parent pid, state)} of every process /proc lists now."""
+    return {pid: (int(fields[1]), fields[0]) for pid, fields in stats()}
 
 
 def descendants(top: int) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from grader import catalog
@@ -35,16 +36,20 @@ def record(result: StepResult, store: Path = STORE) -> None:
 
 def latest(store: Path = STORE, target: str = "student") -> dict[int, dict]:
     """The last recorded run of each step for a target (a torn last line is skipped)."""
-    runs: dict[int, dict] = {}
-    if store.exists():
-        for line in store.read_text(errors="replace").splitlines():
-            try:
-                run = json.loads(line)
-            except ValueError:
-                continue
-            if run.get("target") == target:
-                runs[int(run["step"])] = run
-    return runs
+    return {run["step"]: run for run in _records(store, target)}
+
+
+def _records(store: Path, target: str) -> Iterator[dict]:
+    """The recorded runs of a target, oldest first; lines that are not a run are skipped."""
+    if not store.exists():
+        return
+    for line in store.read_text(errors="replace").splitlines():
+        try:
+            run = json.loads(line)
+        except ValueError:  # a torn last line
+            continue
+        if isinstance(run, dict) and run.get("target") == target and isinstance(run.get("step"), int):
+            yield run
 
 
 def table(store: Path = STORE) -> str:
@@ -110,14 +115,5 @@ def ladder_levels(step: int, states: dict[str, tuple[str, str]], store: Path = S
 
 
 def _runs(store: Path, step: int) -> list[dict]:
-    runs = []
-    if store.exists():
-        for line in store.read_text(errors="replace").splitlines():
-            try:
-                run = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(run, dict) and run.get("target") == "student" and run.get("step") == step:
-                runs.append(run)
-    return runs
+    return [run for run in _records(store, "student") if run["step"] == step]
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grader import events
+from grader import events, proctree
 
 LOG_TAIL = 4096
 READ_CHUNK = 64 * 1024
@@ -200,17 +200,8 @@ def unregister(pid: int) -> None:
 def _adopted_since(started: float) -> list[int]:
     """Children of this process that no grading run started and that began after `started`."""
     me, boot, tick = os.getpid(), _boot_time(), os.sysconf("SC_CLK_TCK")
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == me and boot + int(fields[19]) / tick >= started - 1:
-            found.append(int(entry.name))
+    found = [pid for pid, fields in proctree.stats()
+             if int(fields[1]) == me and boot + int(fields[19]) / tick >= started - 1]
     with _ACTIVE_LOCK:
         return [pid for pid in found if pid not in _ACTIVE]
 

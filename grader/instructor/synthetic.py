@@ -12,6 +12,7 @@ import io
 import shutil
 import tarfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,10 +65,7 @@ def make_student(root: Path, name: str, kind: str, steps: list[int]) -> Path:
         elif kind == "crash":
             _edit_first_block(target, step, "import os\nos._exit(3)")
     if kind == "zip":
-        archive = root / f"{name}.zip"
-        with zipfile.ZipFile(archive, "w") as zf:
-            for path in folder.rglob("*"):
-                zf.write(path, path.relative_to(folder))
+        archive = zip_folder(folder, root / f"{name}.zip")
         shutil.rmtree(folder)
         return archive
     return folder
@@ -123,12 +121,15 @@ class Entry:
     steps: dict[int, str] | None
 
 
-def _zip_tree(folder: Path, archive: Path, extra: tuple[tuple[str, str], ...] = ()) -> None:
+def zip_folder(folder: Path, archive: Path, prefix: str = "",
+               extra: Iterable[tuple[str, str]] = ()) -> Path:
+    """folder as a zip, each name under prefix; extra: (name, data) members added as they are."""
     with zipfile.ZipFile(archive, "w") as zf:
         for path in sorted(folder.rglob("*")):
-            zf.write(path, path.relative_to(folder).as_posix())
+            zf.write(path, prefix + path.relative_to(folder).as_posix())
         for name, data in extra:
             zf.writestr(name, data)
+    return archive
 
 
 def _steps_folder(where: Path, steps: dict[int, str], order: list[int]) -> Path:
@@ -172,11 +173,11 @@ def make_done_when_class(root: Path, scratch: Path, steps: list[int]) -> list[En
         elif e.student == "mac":  # __MACOSX/ beside the folder mac/, and a .DS_Store inside it
             _steps_folder(scratch / "mac" / "mac", e.steps, steps)
             first = catalog.step_name(min(e.steps))
-            _zip_tree(scratch / "mac", root / e.entry, extra=(
+            zip_folder(scratch / "mac", root / e.entry, extra=(
                 (f"__MACOSX/mac/._{first}", "x"), (f"__MACOSX/mac/{first}/._{first}.py", "x"),
                 ("mac/.DS_Store", "x")))
         elif e.entry.endswith(".zip"):  # the stepNN/ folders at the top of the zip
-            _zip_tree(_steps_folder(scratch / e.student, e.steps, steps), root / e.entry)
+            zip_folder(_steps_folder(scratch / e.student, e.steps, steps), root / e.entry)
         elif e.entry.endswith(".tar.gz"):  # inside one enclosing folder
             _steps_folder(scratch / e.student, e.steps, steps)
             with tarfile.open(root / e.entry, "w:gz") as tf:

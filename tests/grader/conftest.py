@@ -2,8 +2,10 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +60,21 @@ def submission(tmp_path):
         return dest
 
     return make
+
+
+@pytest.fixture
+def chromium():
+    """chromium(page, work, *args) → the CompletedProcess of Debian's headless Chromium opening the
+    page (its profile and HOME in work); skips the test where Chromium is not installed."""
+    exe = shutil.which("chromium")
+    if exe is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+    def run(page: Path, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               f"--user-data-dir={work / 'profile'}", *args, page.as_uri()]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=work,
+                              env={**os.environ, "HOME": str(work)})
+
+    return run

@@ -32,16 +32,6 @@ def _good(root, name, steps=(1,)):
     return root / name
 
 
-def _zip_folder(folder, archive, prefix="", extra=()):
-    """folder as a zip, each name under prefix; extra: (name, data) members added as they are."""
-    with zipfile.ZipFile(archive, "w") as zf:
-        for path in sorted(folder.rglob("*")):
-            zf.write(path, prefix + path.relative_to(folder).as_posix())
-        for name, data in extra:
-            zf.writestr(name, data)
-    return archive
-
-
 def _fake_runs(monkeypatch):
     """Replace the test runs by one passing test each; returns the list of (root, step) graded."""
     calls = []
@@ -75,7 +65,7 @@ def test_hostile_entries_among_good_ones_get_a_row_each(tmp_path, monkeypatch):
     with tarfile.open(good_tgz, "w:gz") as tf:
         tf.add(root / "alice" / "step01", "step01")
     (root / "truncated.tar.gz").write_bytes(good_tgz.read_bytes()[:200])
-    latin1 = _zip_folder(root / "alice", root / "latin1.zip", extra=[("step01/XX.py", "x = 1\n")])
+    latin1 = synthetic.zip_folder(root / "alice", root / "latin1.zip", extra=[("step01/XX.py", "x = 1\n")])
     latin1.write_bytes(latin1.read_bytes().replace(b"step01/XX.py", b"step01/\xe9\xe9.py"))
     with tarfile.open(root / "fifo.tar.gz", "w:gz") as tf:
         folder = tarfile.TarInfo("step01")
@@ -84,7 +74,7 @@ def test_hostile_entries_among_good_ones_get_a_row_each(tmp_path, monkeypatch):
         fifo = tarfile.TarInfo("step01/pipe")
         fifo.type = tarfile.FIFOTYPE
         tf.addfile(fifo)
-    _zip_folder(root / "alice", root / "red\x1b[31m.zip")
+    synthetic.zip_folder(root / "alice", root / "red\x1b[31m.zip")
     (root / "notes.txt").write_text("my homework is in the mail\n")
 
     real_run, real_unpack, real_write = batch.run_step, submissions.unpack, batch._Batch._write_student
@@ -217,7 +207,7 @@ def test_macos_metadata_dotfiles_and_caches_are_ignored(tmp_path):
             ("kim/step01/.hidden.py", "x")]
     root = tmp_path / "class"
     root.mkdir()
-    _zip_folder(kim, root / "kim.zip", prefix="kim/", extra=junk)  # kim.zip holds kim/step01/...
+    synthetic.zip_folder(kim, root / "kim.zip", prefix="kim/", extra=junk)  # kim.zip holds kim/step01/...
     (root / "__MACOSX").mkdir()
     (root / ".DS_Store").write_text("x")
     subs = submissions.discover(root)
@@ -257,7 +247,8 @@ def test_caps_count_only_what_is_kept(tmp_path):
     step = _good(tmp_path / "src", "s") / "step01"
 
     def unpack(name, extra):
-        sub = submissions.Submission(name, _zip_folder(step.parent, tmp_path / f"{name}.zip", extra=extra))
+        archive = synthetic.zip_folder(step.parent, tmp_path / f"{name}.zip", extra=extra)
+        sub = submissions.Submission(name, archive)
         into = tmp_path / name
         submissions.unpack(sub, into)
         return sub, into
@@ -292,7 +283,7 @@ def test_ids_are_unique_and_stable_and_the_entry_is_recorded(tmp_path, monkeypat
     root = tmp_path / "class"
     _good(root, "kim")
     _good(root, "kim-2")
-    _zip_folder(root / "kim", root / "kim.zip")
+    synthetic.zip_folder(root / "kim", root / "kim.zip")
     ids = {"kim": "kim", "kim-2": "kim-2", "kim.zip": "kim-3"}
     out = tmp_path / "grades"
     for _ in range(2):
@@ -301,7 +292,7 @@ def test_ids_are_unique_and_stable_and_the_entry_is_recorded(tmp_path, monkeypat
         assert {e: r["student"] for (e, _), r in rows.items()} == ids
     for entry, student in ids.items():
         assert json.loads((out / "students" / f"{student}.json").read_text())["entry"] == entry
-    _zip_folder(root / "kim", root / "KIM.zip")  # one file on a case-insensitive disk: KIM, kim-4
+    synthetic.zip_folder(root / "kim", root / "KIM.zip")  # one file on a case-insensitive disk: KIM, kim-4
     assert {s.entry: s.student for s in submissions.discover(root)} == {
         "KIM.zip": "KIM", "kim": "kim-3", "kim-2": "kim-2", "kim.zip": "kim-4"}
 
@@ -331,7 +322,7 @@ def test_a_record_of_another_entry_is_not_resumed(tmp_path, monkeypatch):
     out = tmp_path / "grades"
     _run(root, out)
     shutil.rmtree(root / "kim-2")
-    _zip_folder(root / "kim", root / "kim.zip")  # kim-2 is now kim.zip: a new entry
+    synthetic.zip_folder(root / "kim", root / "kim.zip")  # kim-2 is now kim.zip: a new entry
     calls.clear()
     code, rows = _run(root, out)
     assert len(calls) == 1 and calls[0][0] != root / "kim" / "step01"  # kim is unchanged, kim.zip is new

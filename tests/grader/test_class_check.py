@@ -399,21 +399,10 @@ def test_summary_matches_the_gradebook(graded):
             assert sum(counts) == len(ran) - passed, (step, statement, counts)
 
 
-def _chromium(page: Path, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run",
-           f"--user-data-dir={work / 'profile'}", *args, page.as_uri()]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=work,
-                          env={**os.environ, "HOME": str(work)})
-
-
-def test_the_class_summary_renders_in_chromium(graded, tmp_path):
+def test_the_class_summary_renders_in_chromium(graded, tmp_path, chromium):
     entries, expected, out = graded
     want = _want(entries, expected)
-    proc = _chromium(out / "summary.html", tmp_path, "--dump-dom")
+    proc = chromium(out / "summary.html", tmp_path, "--dump-dom")
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
     assert len(re.findall(r"<svg\b", dom)) == len(STEPS)
@@ -427,7 +416,7 @@ def test_the_class_summary_renders_in_chromium(graded, tmp_path):
             failing |= {(step, name) for name in got.applicable - got.passed}
     assert table.count("<tbody>") == len(failing)
     shot = tmp_path / "summary.png"  # in the test's own folder: never in git
-    proc = _chromium(out / "summary.html", tmp_path, f"--screenshot={shot}", "--window-size=1200,1600")
+    proc = chromium(out / "summary.html", tmp_path, f"--screenshot={shot}", "--window-size=1200,1600")
     assert proc.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", proc.stderr[-2000:]
 
 

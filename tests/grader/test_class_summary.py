@@ -2,11 +2,8 @@
 renders it (Debian's `chromium`, headless; skipped where it is not installed)."""
 
 import html
-import os
 import re
-import shutil
 import struct
-import subprocess
 
 import pytest
 
@@ -162,22 +159,14 @@ def test_an_empty_class_is_a_page():
 
 # The page in a browser.
 
-def _chromium(tmp_path, *args):
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+def _summary_page(tmp_path):
     page = tmp_path / "grades" / "summary.html"
     class_summary.write(_class(), STEPS, page)
-    profile = tmp_path / "profile"
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-           *args, page.as_uri()]
-    env = {**os.environ, "HOME": str(tmp_path)}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    return page
 
 
-def test_the_browser_renders_the_charts_and_the_misconceptions(tmp_path):
-    proc = _chromium(tmp_path, "--dump-dom")
+def test_the_browser_renders_the_charts_and_the_misconceptions(tmp_path, chromium):
+    proc = chromium(_summary_page(tmp_path), tmp_path, "--dump-dom")
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
     assert len(re.findall(r"<svg\b", dom)) == len(STEPS)
@@ -189,9 +178,10 @@ def test_the_browser_renders_the_charts_and_the_misconceptions(tmp_path):
     assert "<script" not in dom.split("<body>", 1)[1]  # the student's <script> stayed text
 
 
-def test_the_browser_screenshot_is_a_png(tmp_path):
+def test_the_browser_screenshot_is_a_png(tmp_path, chromium):
     shot = tmp_path / "summary.png"
-    proc = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,1600", "--hide-scrollbars")
+    proc = chromium(_summary_page(tmp_path), tmp_path, f"--screenshot={shot}", "--window-size=1200,1600",
+                    "--hide-scrollbars")
     assert proc.returncode == 0 and shot.exists(), proc.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -28,15 +28,6 @@ STEPS = [1, 4]
 TIMEOUT = 2.0
 
 
-def _zip(folder, archive, prefix="", extra=()):
-    with zipfile.ZipFile(archive, "w") as zf:
-        for path in sorted(folder.rglob("*")):
-            zf.write(path, prefix + path.relative_to(folder).as_posix())
-        for name, data in extra:
-            zf.writestr(name, data)
-    return archive
-
-
 def _make_class(root, scratch):
     """Every kind of entry; returns {student id: entry name}."""
     root.mkdir()
@@ -49,18 +40,19 @@ def _make_class(root, scratch):
     with tarfile.open(root / "tarred.tar.gz", "w:gz") as tf:
         tf.add(scratch / "tarred" / "step04", "step04")  # step 1 missing
     mac = materialise(1, scratch / "mac" / "step01").parent
-    _zip(mac, root / "mac.zip", prefix="mac/", extra=[
+    synthetic.zip_folder(mac, root / "mac.zip", prefix="mac/", extra=[
         ("__MACOSX/mac/._step01", "x"), ("__MACOSX/mac/step01/._step01.py", "x"), ("mac/.DS_Store", "x")])
     flat = scratch / "flat"
     flat.mkdir()
     for step in STEPS:  # stepNN.py side by side, in one enclosing folder, with macOS litter
         name = catalog.step_name(step)
         shutil.copy(materialise(step, scratch / "flat-src" / name) / f"{name}.py", flat / f"{name}.py")
-    _zip(flat, root / "flat.zip", prefix="flat/", extra=[("__MACOSX/flat/._step01.py", "x")])
+    synthetic.zip_folder(flat, root / "flat.zip", prefix="flat/", extra=[("__MACOSX/flat/._step01.py", "x")])
     (root / "empty").mkdir()
     materialise(1, root / "kim" / "step01")
     synthetic.make_student(scratch, "kim", "skeleton", [1])
-    _zip(scratch / "kim", root / "kim.zip")  # a plain zip, and the same name twice: kim and kim-2
+    # a plain zip, and the same name twice: kim and kim-2
+    synthetic.zip_folder(scratch / "kim", root / "kim.zip")
     materialise(1, root / "김철수" / "step01")
     return {"solved": "solved", "skeleton": "skeleton", "half": "half", "hang": "hang",
             "syntax": "syntax", "tarred": "tarred.tar.gz", "mac": "mac.zip",

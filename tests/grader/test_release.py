@@ -1,5 +1,6 @@
 """A student release: no answers inside, grading works there, carry moves one's own work forward."""
 
+import ast
 import importlib.util
 import json
 import re
@@ -158,3 +159,18 @@ def test_grading_a_step_outside_the_release_says_so(small_release):
     assert "step 7 is not part of this release; released: 1-5" in proc.stdout + proc.stderr
     proc = _nox(small_release, "--session", "grade-99")
     assert proc.returncode != 0 and "there is no step 99" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("name", ["_stamp", "_pins", "_nox_env_is_the_course"])
+def test_student_noxfile_finds_the_course_environment_as_the_course_noxfile_does(name):
+    """The release's noxfile decides which environment grades with the same code as the course's:
+    a fix to one that the other lacks would grade a release in another environment."""
+    def source(path: Path) -> str:
+        text = path.read_text()
+        node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name)
+        return ast.get_source_segment(text, node) or ""
+
+    course = source(catalog.REPO / "noxfile.py")
+    assert course, f"noxfile.py has no {name}"
+    assert source(release.STUDENT_NOXFILE) == course, (
+        f"{name} differs between noxfile.py and {release.STUDENT_NOXFILE.name}: keep them the same")

@@ -53,19 +53,22 @@ def _pins() -> dict[str, str]:
 
 
 def _nox_env_is_the_course() -> bool:
-    """True when nox runs in an environment that holds this checkout, installed editable, at the
-    pinned versions (the README's first command makes .venv so)."""
+    """True when nox itself runs in an environment that holds this checkout, installed editable,
+    at the pinned versions (the README's first command makes .venv so): then that environment is
+    the one for everything."""
     import json
     import site
     from importlib import metadata
 
-    dists = {d.metadata["Name"].lower().replace("_", "-"): d
-             for d in metadata.distributions(path=site.getsitepackages())}
-    course = dists.get("dezero-course")
+    def installed(name: str) -> metadata.Distribution | None:  # by folder name: no METADATA read
+        return next(iter(metadata.Distribution.discover(name=name, path=site.getsitepackages())), None)
+
+    course = installed("dezero-course")
     source = json.loads(course.read_text("direct_url.json") or "{}") if course else {}
     if not source.get("dir_info", {}).get("editable") or source.get("url") != ROOT.as_uri():
         return False
-    return all(name in dists and dists[name].version == version for name, version in _pins().items())
+    return all((dist := installed(name)) is not None and dist.version == version
+               for name, version in _pins().items())
 
 
 def course_python(session: nox.Session) -> str:
