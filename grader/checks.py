@@ -87,9 +87,11 @@ def assert_losses_close(losses: Sequence[float], expected: Sequence[float], rtol
     bad = np.flatnonzero(~np.isclose(got, want, rtol=rtol, atol=0))
     if bad.size:
         i = int(bad[0])
-        where = f"the first {i} agree" if i else "before any update: the forward pass"
+        if i == 0:
+            raise AssertionError(f"the loss of iteration 0 is {float(got[0])!r}, the numpy net's is "
+                                 f"{float(want[0])!r} (before any update: the forward pass)")
         raise AssertionError(f"the loss of iteration {i} is {float(got[i])!r}, the numpy net's is "
-                             f"{float(want[i])!r} ({where})")
+                             f"{float(want[i])!r} (the first {i} agree)")
 
 
 def grad_as_array(x: Any) -> np.ndarray | None:

@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import catalog, diagnosis, hints, i18n, progress
+from grader import catalog, diagnosis, hints, i18n, messages, progress
 from grader.carry import REGION
 from grader.results import Outcome, StepResult, TestResult, TodoFeedback
 
@@ -81,7 +81,8 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
             t.hint = text
     for t in result.tests:
         t.description = hints.description(table, t.name, t.description, lang)
-        t.message = i18n.translate(t.message, lang)
+        t.message = i18n.translate(messages.translate(t.message, {**i18n.CHECK_MESSAGES.get(lang, {}),
+                                                                  **table.messages.get(lang, {})}), lang)
 
 
 def _not_started(step_dir: Path, todo: str, lang: str) -> str:

@@ -1,5 +1,5 @@
 """A step's hints.toml: three hints per TODO and language (a nudge, the approach, the detail),
-and the Korean statement of every test.
+the Korean statement of every test and the Korean of its tests' messages (grader.messages).
 
     [step14.1]
     en = ["nudge", "approach", "detail"]
@@ -7,6 +7,9 @@ and the Korean statement of every test.
 
     [tests.ko]
     test_add_repeated_input_accumulates_grad = "…"
+
+    [messages.ko]
+    "x.grad should be {0}, got {1}" = "x.grad는 {0}이어야 하는데 {1}입니다"
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ LEVELS = 3
 class StepHints:
     ladders: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # todo → lang → hints
     descriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # lang → test name → text
+    messages: dict[str, dict[str, str]] = field(default_factory=dict)  # lang → template → translation
 
 
 def load_hints(step_dir: Path) -> StepHints:
@@ -33,7 +37,7 @@ def load_hints(step_dir: Path) -> StepHints:
         return StepHints()
     with path.open("rb") as f:
         table = tomllib.load(f)
-    hints = StepHints(descriptions=table.pop("tests", {}))
+    hints = StepHints(descriptions=table.pop("tests", {}), messages=table.pop("messages", {}))
     # [step04.1] parses as table "step04" holding "1": flatten back to "step04.1".
     for step, todos in table.items():
         for k, entry in todos.items():

@@ -78,6 +78,35 @@ _KO_MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k i
 ]]
 
 
+# The Korean of grader.checks' messages (grader.messages templates; a step's own are in its
+# hints.toml). tests/grader/test_messages.py keeps the two lists in step.
+CHECK_MESSAGES: dict[str, dict[str, str]] = {"ko": {
+    "{0} is None": "{0}이(가) None입니다",
+    "{0} has shape {1}, expected {2}": "{0}의 형상이 {1}입니다. {2}이어야 합니다",
+    "{0} losses for {1} iterations": "반복 {1}번에 손실이 {0}개입니다",
+    "input {0}: grad is wrong at index {1}: backprop gives {2}, central difference gives {3} "
+    "(|diff| {4} > tolerance {5}); input shape {6}{7}":
+        "입력 {0}: 인덱스 {1}의 미분값이 틀렸습니다. 역전파는 {2}, 중앙차분은 {3}입니다"
+        "(|차이| {4} > 허용 오차 {5}). 입력 형상 {6}{7}",
+    "{0} at index {1} is {2}, expected {3}; shape {4}":
+        "{0}의 인덱스 {1} 값이 {2}입니다. {3}이어야 합니다. 형상 {4}",
+    "the loss of iteration {0} is {1}, the numpy net's is {2} (the first {3} agree)":
+        "반복 {0}의 손실이 {1}인데, numpy 신경망은 {2}입니다(앞의 {3}번은 같습니다)",
+    "the loss of iteration 0 is {0}, the numpy net's is {1} (before any update: the forward pass)":
+        "반복 0의 손실이 {0}인데, numpy 신경망은 {1}입니다(갱신 전이므로 순전파를 보세요)",
+    "the function returned {0}, not a Variable{1}": "함수가 Variable이 아니라 {0}을(를) 반환했습니다{1}",
+    "the output has no creator, so no graph was built: does the code compute on .data and wrap the "
+    "result in a new Variable?{0}":
+        "출력에 창조자가 없어 그래프가 만들어지지 않았습니다. .data로 계산한 결과를 새 Variable로 "
+        "감싸고 있나요?{0}",
+    "input {0}: grad is None after backward(){1}": "입력 {0}: backward() 뒤에도 미분값이 None입니다{1}",
+    "input {0}: grad has shape {1}, the input has shape {2}{3}":
+        "입력 {0}: 미분값의 형상은 {1}인데 입력의 형상은 {2}입니다{3}",
+    "input {0} (shape {1}): along a random direction backprop gives {2}, central difference gives {3}{4}":
+        "입력 {0}(형상 {1}): 무작위 방향으로 역전파는 {2}, 중앙차분은 {3}입니다{4}",
+}}
+
+
 def translate(message: str, lang: str) -> str:
     """A grader message in lang (English messages pass through unchanged; so does student text)."""
     if lang != "ko":

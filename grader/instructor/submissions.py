@@ -6,7 +6,8 @@ side by side (and a `dezero/` folder), is accepted wherever the step is unambigu
 `__MACOSX/`, dotfiles and
 dot-folders (`.git`, `.venv`, …) and `__pycache__/` are ignored: never unpacked, counted
 or hashed. Everything is checked before anything is written: no absolute paths, no `..`,
-no links (in a folder: none that point outside it), names in UTF-8, at most MAX_ENTRIES
+no links (in a folder: none that point outside it), names in UTF-8 (a zip's may be CP949,
+as Korean Windows writes them), at most MAX_ENTRIES
 entries kept, MAX_DEPTH folders deep and MAX_UNPACKED bytes; an archive holds at most
 MAX_MEMBERS members and MAX_ARCHIVE_BYTES in all. A bad entry gets a reason; it never stops the others. Every
 walk is a loop, never a recursion, so no tree is too deep to be refused properly.
@@ -201,6 +202,23 @@ def _check_folder(src: Path) -> None:
         budget.keep(parts, info.st_size if stat.S_ISREG(info.st_mode) else 0, name)
 
 
+# What a zip's names are written in when the archive does not flag them UTF-8: UTF-8 all the same
+# (most tools today), else the code page of Korean Windows, whose zip tools write CP949.
+UNFLAGGED_ENCODINGS = ("utf-8", "cp949")
+
+
+def _unflagged_name(name: str) -> str:
+    """A zip member's name not flagged UTF-8 (zipfile decoded it as cp437), in UNFLAGGED_ENCODINGS."""
+    raw = name.encode("cp437")
+    for encoding in UNFLAGGED_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"the archive holds a name that is neither UTF-8 nor CP949: {_short(name)} "
+                     "(zip it again with a tool that writes UTF-8 names)")
+
+
 def _unzip(src: Path, into: Path) -> None:
     with zipfile.ZipFile(src) as zf:
         infos = zf.infolist()
@@ -210,12 +228,8 @@ def _unzip(src: Path, into: Path) -> None:
             raise ValueError(f"the archive holds more than {MAX_ARCHIVE_BYTES // 2**20} MB in all")
         keep, budget = [], _Budget()
         for info in infos:
-            if not info.flag_bits & 0x800:  # names not flagged UTF-8 must still decode as UTF-8
-                try:
-                    info.filename = info.filename.encode("cp437").decode("utf-8")
-                except UnicodeError:
-                    raise ValueError(f"the archive holds a name that is not UTF-8: "
-                                     f"{_short(info.filename)}") from None
+            if not info.flag_bits & 0x800:  # zipfile read the name as cp437: decode its bytes again
+                info.filename = _unflagged_name(info.filename)
             parts = _check_name(info.filename)
             if "\\" in info.filename:  # Windows tools that write its separator (the format says /)
                 info.filename = info.filename.replace("\\", "/")

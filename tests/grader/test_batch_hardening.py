@@ -66,7 +66,7 @@ def test_hostile_entries_among_good_ones_get_a_row_each(tmp_path, monkeypatch):
         tf.add(root / "alice" / "step01", "step01")
     (root / "truncated.tar.gz").write_bytes(good_tgz.read_bytes()[:200])
     latin1 = synthetic.zip_folder(root / "alice", root / "latin1.zip", extra=[("step01/XX.py", "x = 1\n")])
-    latin1.write_bytes(latin1.read_bytes().replace(b"step01/XX.py", b"step01/\xe9\xe9.py"))
+    latin1.write_bytes(latin1.read_bytes().replace(b"step01/XX.py", b"step01/\xff\xe9.py"))  # nor CP949
     with tarfile.open(root / "fifo.tar.gz", "w:gz") as tf:
         folder = tarfile.TarInfo("step01")
         folder.type = tarfile.DIRTYPE
@@ -113,7 +113,7 @@ def test_hostile_entries_among_good_ones_get_a_row_each(tmp_path, monkeypatch):
         assert status[entry][0] == "invalid" and status[entry][1], entry
     for entry in rows:  # every row has the step's maximum, graded or not
         assert rows[entry]["max_score"] == rows["alice", 1]["max_score"], entry
-    assert "not UTF-8" in status["latin1.zip"][1] and "special file" in status["fifo.tar.gz"][1]
+    assert "neither UTF-8 nor CP949" in status["latin1.zip"][1] and "special file" in status["fifo.tar.gz"][1]
     assert rows["red[31m.zip", 1]["student"] == "red_[31m"
     page = (tmp_path / "grades" / "summary.html").read_text()
     assert "\x1b" not in page and "unpacking failed" in page
@@ -241,6 +241,26 @@ def test_a_zip_with_windows_separators_is_unpacked_into_folders(tmp_path):
         sub = submissions.Submission("evil", evil)
         submissions.unpack(sub, tmp_path / "evil")
         assert problem in sub.problem and not (tmp_path / "x.py").exists()
+
+
+def test_a_zip_from_korean_windows_keeps_its_hangul_folder_name(tmp_path):
+    """Korean Windows' zip tools write names in CP949 without the UTF-8 flag: 김철수/step01/ is
+    still read as 김철수/, not refused and not turned into mojibake."""
+    step = _good(tmp_path / "src", "s") / "step01"
+    archive = tmp_path / "kim.zip"
+    with zipfile.ZipFile(archive, "w") as zf:  # ASCII stand-ins, as long as the CP949 bytes
+        zf.writestr("HANGUL/step01/", "")
+        zf.writestr("HANGUL/step01/step01.py", (step / "step01.py").read_text())
+    cp949 = "김철수".encode("cp949")
+    assert len(cp949) == len(b"HANGUL")
+    archive.write_bytes(archive.read_bytes().replace(b"HANGUL", cp949))
+    with zipfile.ZipFile(archive) as zf:
+        assert not any(info.flag_bits & 0x800 for info in zf.infolist())
+    sub = submissions.Submission("kim", archive)
+    into = tmp_path / "unpacked"
+    submissions.unpack(sub, into)
+    assert sub.problem == "" and sub.root == into / "김철수"
+    assert submissions.locate(sub.root, 1, [1]).folder == into / "김철수" / "step01"
 
 
 def test_caps_count_only_what_is_kept(tmp_path):
