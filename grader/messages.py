@@ -87,9 +87,13 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 def translate(message: str, table: Mapping[str, str]) -> str:
     """message with the text each template of table matches rewritten as its translation; the
-    longest templates first, so a short one cannot take part of a long one's text."""
+    longest templates first, so a short one cannot take part of a long one's text. A field's text
+    is translated too (a check's message inside a test's: "at x = {0}: {1}")."""
     for english in sorted(table, key=len, reverse=True):
-        message = _pattern(english).sub(lambda match, to=table[english]: to.format(*match.groups()), message)
+        def rewrite(match: re.Match[str], to: str = table[english]) -> str:
+            return to.format(*(translate(value, table) for value in match.groups()))
+
+        message = _pattern(english).sub(rewrite, message)
     return message
 
 

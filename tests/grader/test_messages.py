@@ -60,8 +60,16 @@ def test_translate_rewrites_whole_lines_and_may_reorder_fields():
         "where x is 3")  # a template never matches from the middle of a line
 
 
+def test_a_message_inside_a_field_is_translated_too():
+    table = {"{0} at x = {1}: {2}": "x = {1}일 때 {0}: {2}",
+             "input {0}: grad is None": "입력 {0}: 미분값이 None입니다"}
+    assert messages.translate("x + 3 at x = 1.0: input 0: grad is None", table) == (
+        "x = 1.0일 때 x + 3: 입력 0: 미분값이 None입니다")
+
+
 def test_a_longer_template_wins_over_a_shorter_one_it_contains():
-    table = {"{0} is None": "{0}이(가) None입니다", "input {0}: grad is None": "입력 {0}: 미분값이 None입니다"}
+    table = {"{0} is None": "{0}이(가) None입니다",
+             "input {0}: grad is None": "입력 {0}: 미분값이 None입니다"}
     assert messages.translate("input 1: grad is None", table) == "입력 1: 미분값이 None입니다"
 
 
