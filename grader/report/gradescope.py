@@ -1,10 +1,11 @@
 """Gradescope's own results.json schema (the course's fields go to --json), and the autograder's
 two halves (templates/gradescope/run_autograder calls them; so does the Dockerfile):
 
-- `grade STEP SUBMISSION [--hidden DIR]` runs as the unprivileged student user where there is one:
-  it finds the step's code in the upload (a `stepNN` folder, or a flat upload: `stepNN.py` and,
-  from step 23, `dezero/`), grades it and prints Gradescope's JSON on stdout, a file that only
-  root opened, and the scorecard on stderr.
+- `grade STEP SUBMISSION [--hidden DIR] [--steps STEP...]` runs as the unprivileged student user
+  where there is one: it finds the step's code in the upload (a `stepNN` folder, or a flat upload:
+  `stepNN.py` and, from step 23, `dezero/`, when the assignment's --steps hold one package step
+  only, as batch does), grades it and prints Gradescope's JSON on stdout, a file that only root
+  opened, and the scorecard on stderr.
 - `merge WORK OUT STEP... [--hidden DIR] [--note TEXT] [--each DIR]` runs as root once the
   grading is over: one results.json of exactly the listed steps from `WORK/stepNN.json`. Each
   step is worth the maximum of the grader's own collection of its tests (never what a report
@@ -37,6 +38,7 @@ LOG_TAIL = 2000  # characters of a step's log shown when it could not be graded
 SEARCH_DEPTH = 3  # folder levels of an upload searched for a step's code
 SKIPPED = ("__MACOSX", "__pycache__")
 NOT_SUBMITTED = "was not submitted"
+NOT_GRADABLE = "cannot be graded from this upload"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colours and cursor moves in a log
 
 
@@ -107,8 +109,10 @@ def locate(submission: Path, step: int) -> Path | None:
     return None
 
 
-def grade(step: int, submission: Path, hidden: Path | None, out: TextIO, err: TextIO) -> int:
-    """Grade one step of an upload: Gradescope's JSON to `out`, the scorecard to `err`."""
+def grade(step: int, submission: Path, hidden: Path | None, out: TextIO, err: TextIO,
+          steps: list[int] | None = None) -> int:
+    """Grade one step of an upload: Gradescope's JSON to `out`, the scorecard to `err`. `steps`:
+    all the steps the assignment grades (a flat dezero/ is one package step's only, as in batch)."""
     from grader import runner, targets
     from grader.report import scorecard
 
@@ -118,6 +122,12 @@ def grade(step: int, submission: Path, hidden: Path | None, out: TextIO, err: Te
         extra = " or a dezero/ package" if catalog.is_package_step(step) else ""
         print(f"step {step} {NOT_SUBMITTED}: the upload has no {name}/ folder, no {name}.py{extra} "
               f"(looked {SEARCH_DEPTH} folder levels deep)", file=err)
+        return 1
+    package_steps = [s for s in (steps or [step]) if catalog.is_package_step(s)]
+    if folder.name != name and (folder / "dezero").is_dir() and len(package_steps) > 1:
+        print(f"step {step} {NOT_GRADABLE}: a flat dezero/ could be the package of any of steps "
+              f"{catalog.describe_steps(package_steps)}: put step {step} in its own {name}/ folder, "
+              f"with its {name}.py and dezero/ inside", file=err)
         return 1
     print(f"step {step}: grading {folder.relative_to(submission) if folder != submission else 'the upload'}",
           file=err)
@@ -215,7 +225,7 @@ def merge_step(work: Path, step: int, most: float) -> tuple[float, list[dict], s
     report, problem = _read_report(work / f"{catalog.step_name(step)}.json")
     if report is None:
         tail = _log_tail(work, step)
-        why = tail if NOT_SUBMITTED in tail else f"not graded: {problem}.\n{tail}"
+        why = tail if NOT_SUBMITTED in tail or NOT_GRADABLE in tail else f"not graded: {problem}.\n{tail}"
         return 0.0, [_row(step, most, "failed", why)], "", 0.0
     rows, score, reported = [], 0.0, 0.0
     for t in report["tests"]:
@@ -274,6 +284,8 @@ def _parser() -> argparse.ArgumentParser:
     grade_ = sub.add_parser("grade", help="grade one step of an upload: JSON on stdout, scorecard on stderr")
     grade_.add_argument("step")
     grade_.add_argument("submission", type=Path)
+    grade_.add_argument("--steps", nargs="+", default=None, metavar="STEP",
+                        help="every step the assignment grades (a flat dezero/ serves one package step only)")
     merge_ = sub.add_parser("merge", help="one results.json of the listed steps")
     merge_.add_argument("work", type=Path)
     merge_.add_argument("out", type=Path)
@@ -297,7 +309,12 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.verb == "grade":
-        return grade(steps[0], args.submission.resolve(), hidden, sys.stdout, sys.stderr)
+        try:
+            assignment = _steps(args.steps) if args.steps else None
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return grade(steps[0], args.submission.resolve(), hidden, sys.stdout, sys.stderr, assignment)
     if args.verb == "maxima":
         broken = 0
         for step, most in maxima(steps, hidden).items():

@@ -2,6 +2,7 @@
 simulated /autograder (as the current user, and as an unprivileged one), the merge, and setup.sh
 with stub commands. Classroom and Docker: test_export_classroom.py, test_export_docker.py."""
 
+import io
 import json
 import os
 import pwd
@@ -304,6 +305,25 @@ def test_locate_finds_folders_then_flat_files_then_a_package(tmp_path):
     assert gs_report.locate(tmp_path, 5) is None
     assert gs_report.locate(tmp_path, 24) == tmp_path / "pkg"  # a package step: its dezero/
     assert gs_report.locate(tmp_path, 10) is None  # not a package step: dezero/ alone is not it
+
+
+def test_a_flat_dezero_is_one_package_steps_only_as_in_batch(tmp_path):
+    """step23.py, step24.py and one dezero/ at the top of an upload graded for steps 23 and 24:
+    the package could be either step's, so neither is graded from it, and the row says why."""
+    upload = tmp_path / "upload"
+    snapshots.materialise(24, upload)
+    (upload / "step23.py").write_text("")
+    out, err = io.StringIO(), io.StringIO()
+    assert gs_report.grade(23, upload, None, out, err, steps=[22, 23, 24]) == 1
+    assert out.getvalue() == ""
+    message = err.getvalue()
+    assert gs_report.NOT_GRADABLE in message and "any of steps 23-24" in message
+    assert "put step 23 in its own step23/ folder" in message
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "step23.txt").write_text(message)
+    score, rows, _, _ = gs_report.merge_step(work, 23, 5.0)
+    assert score == 0 and rows[0]["output"] == message.strip()
 
 
 def test_maximum_is_the_collection_of_the_instructor_tests(tmp_path):
