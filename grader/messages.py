@@ -31,14 +31,14 @@ def templates(path: Path) -> list[str]:
     a call) have no template."""
     found: list[tuple[int, int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        message = None
+        message: ast.expr | None = None
         if isinstance(node, ast.Assert):
             message = node.msg
         elif isinstance(node, ast.Call) and node.args and _is_message_call(node.func):
             message = node.args[0]
         template = _template(message) if message is not None else None
-        if template and _FIELD.sub("", template).strip(" .,:;()'\"\n"):
-            found.append((node.lineno, node.col_offset, template))
+        if message is not None and template and _FIELD.sub("", template).strip(" .,:;()'\"\n"):
+            found.append((message.lineno, message.col_offset, template))
     return list(dict.fromkeys(template for _, _, template in sorted(found)))
 
 
