@@ -3,8 +3,8 @@
 A test's message is usually an f-string: f"got {y!r} for x={x!r}". Its template is the text with
 each field numbered in order, "got {0} for x={1}", and a translation is a template too, free to
 reorder the fields: "x={1}에서 {0}이(가) 나왔습니다". templates() reads them from a test file's
-source (assert messages, AssertionError(...) and pytest.fail(...)); a step keeps their Korean in
-its hints.toml:
+source (assert messages, AssertionError(...), pytest.fail(...) and numpy.testing's err_msg=); a
+step keeps their Korean in its hints.toml:
 
     [messages.ko]
     "got {0} for x={1}" = "x={1}에서 {0}이(가) 나왔습니다"
@@ -26,8 +26,8 @@ _FIELD = re.compile(r"\{(\d+)\}")
 
 
 def templates(path: Path) -> list[str]:
-    """The message templates of the asserts, AssertionErrors and pytest.fail calls in a file, in
-    the order they appear, each once; messages that are not string literals or f-strings (a name,
+    """The message templates of the asserts, AssertionErrors, pytest.fail calls and err_msg= of a
+    file, in the order they appear, each once; messages that are not string literals or f-strings (a name,
     a call) have no template."""
     found: list[tuple[int, int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -36,6 +36,8 @@ def templates(path: Path) -> list[str]:
             message = node.msg
         elif isinstance(node, ast.Call) and node.args and _is_message_call(node.func):
             message = node.args[0]
+        elif isinstance(node, ast.keyword) and node.arg == "err_msg":  # numpy.testing's own line
+            message = node.value
         template = _template(message) if message is not None else None
         if message is not None and template and _FIELD.sub("", template).strip(" .,:;()'\"\n"):
             found.append((message.lineno, message.col_offset, template))

@@ -68,8 +68,8 @@ def test_linear_is_one_function(dz):
     """linear makes one graph node (linear_simple makes two: matmul, then +)."""
     x, W, b = (dz.Variable(a.copy()) for a in BOOK_CASE)
     made = functions_of(dz.functions.linear(x, W, b))
-    assert len(made) == 1, f"linear's output was made by {len(made)} functions: " + ", ".join(
-        type(f).__name__ for f in made)
+    names = ", ".join(type(f).__name__ for f in made)
+    assert len(made) == 1, f"linear's output was made by {len(made)} functions: {names}"
 
 
 @pytest.mark.grade(points=3, todo="step43.3")

@@ -47,9 +47,10 @@ def test_templates_number_the_fields_of_fstrings_and_double_literal_braces(tmp_p
                     '    assert x, f"{x}"\n'  # nothing to translate
                     '    if x:\n'
                     '        raise AssertionError(f"y is {y}")\n'
-                    '    pytest.fail("stopped here")\n')
+                    '    pytest.fail("stopped here")\n'
+                    '    np.testing.assert_allclose(x, y, err_msg=f"x is not {y}")\n')
     assert messages.templates(test) == ["got {0} for x={1} in {{a set}}", "plain text", "y is {0}",
-                                        "stopped here"]
+                                        "stopped here", "x is not {0}"]
 
 
 def test_translate_rewrites_whole_lines_and_may_reorder_fields():
