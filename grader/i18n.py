@@ -75,6 +75,18 @@ _KO_MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k i
      r"해당없음: 이 단계만의 API를 확인하는 테스트이고, 참조 구현에는 그 API가 없습니다"),
     (r"^Graphviz's dot is not installed .*$",
      r"Graphviz의 dot이 설치되어 있지 않습니다(sudo apt install graphviz)"),
+    # numpy.testing's own lines around a test's err_msg
+    (r"^Not equal to tolerance (.*)$", r"허용 오차 \1 안에서 같지 않습니다"),
+    (r"^Arrays are not equal$", r"배열이 같지 않습니다"),
+    (r"^Arrays are not almost equal to (.*)$", r"배열이 \1까지 거의 같지 않습니다"),
+    (r"^Mismatched elements: (.*)$", r"다른 원소: \1"),
+    (r"^Mismatch at index:$", r"다른 곳:"),
+    (r"^( \[.*\]: )(.*) \(ACTUAL\), (.*) \(DESIRED\)$", r"\1\2 (실제), \3 (기대)"),
+    (r"^Max absolute difference(?: among violations)?: (.*)$", r"최대 절대 차이: \1"),
+    (r"^Max relative difference(?: among violations)?: (.*)$", r"최대 상대 차이: \1"),
+    (r"^\(shapes (.*) mismatch\)$", r"(형상 \1이 다릅니다)"),
+    (r"^( ?)ACTUAL: (.*)$", r"\1실제: \2"),
+    (r"^( ?)DESIRED: (.*)$", r"\1기대: \2"),
 ]]
 
 

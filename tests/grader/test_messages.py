@@ -5,6 +5,7 @@ import re
 import string
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader import catalog, checks, hints, i18n, messages
@@ -92,3 +93,18 @@ def test_a_failing_test_reads_in_korean(grade, tmp_path):
 def test_the_korean_fields_are_the_english_fields():
     assert messages.fields("a {0} b {{c}} {1}") == [0, 1]
     assert [name for _, name, _, _ in string.Formatter().parse("{{0}}") if name] == []
+
+
+def test_numpy_testings_own_lines_read_in_korean():
+    """The lines numpy.testing writes around a test's err_msg are the grader's to translate."""
+    try:
+        np.testing.assert_allclose(np.array([1.0, 2.0]), np.array([1.0, 3.0]), rtol=1e-12, err_msg="x ** 2")
+    except AssertionError as exc:
+        message = str(exc)
+    korean = i18n.translate(message, "ko")
+    assert "허용 오차 rtol=1e-12, atol=0 안에서 같지 않습니다" in korean
+    assert "다른 원소: 1 / 2 (50%)" in korean
+    assert "최대 절대 차이: 1." in korean and " 실제: array([1., 2.])" in korean
+    assert " 기대: array([1., 3.])" in korean and "x ** 2" in korean
+    assert "다른 곳:\n [1]: 2.0 (실제), 3.0 (기대)" in korean
+    assert not re.search(r"Not equal|Mismatched|Max (absolute|relative)|ACTUAL|DESIRED", korean), korean
