@@ -108,3 +108,13 @@ def test_numpy_testings_own_lines_read_in_korean():
     assert " 기대: array([1., 3.])" in korean and "x ** 2" in korean
     assert "다른 곳:\n [1]: 2.0 (실제), 3.0 (기대)" in korean
     assert not re.search(r"Not equal|Mismatched|Max (absolute|relative)|ACTUAL|DESIRED", korean), korean
+
+
+def test_pytest_approxs_table_reads_in_korean():
+    try:
+        assert (2.0, 2.0) == pytest.approx((2.0, 3.0))
+    except AssertionError as exc:
+        message = str(exc)
+    korean = i18n.translate(message, "ko")
+    assert "비교 실패. 다른 원소: 1 / 2:" in korean and "인덱스 | 실제 | 기대" in korean, korean
+    assert "최대 절대 차이: 1.0" in korean and "최대 상대 차이:" in korean, korean
