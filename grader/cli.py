@@ -377,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        lang = getattr(args, "lang", None) or i18n.default_lang()
+        print(f"{i18n.LABELS[lang]['error']}: {i18n.translate(str(exc), lang)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `python -m grader grade 7 | head`
         sys.stderr.close()

@@ -32,7 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
            "guide": "The guide explains it under “{section}” ({guide}).",
            "next": "Next: the TODOs above, one at a time; `--lang ko` shows everything in Korean.",
            "fix_error": "Next: fix the error above first; no test can check a TODO until the code loads.",
-           "level": "hint {level}/3"},
+           "level": "hint {level}/3", "error": "error"},
     "ko": {"step": "단계", "target": "대상", "hint": "힌트", "score": "점수", "passed": "통과",
            "of": "/", "tests": "테스트", "all": "모든 테스트를 통과했습니다. 잘했습니다!",
            "na": "이 대상에는 해당하지 않음", "failing": "실패한 테스트", "likely": "가능성이 가장 높은 곳:",
@@ -42,7 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
            "next": "다음: 위의 TODO를 하나씩 구현해보세요.",
            "fix_error": ("다음: 먼저 위의 오류를 고쳐보세요. "
                          "코드를 불러올 수 있어야 테스트가 TODO를 확인할 수 있습니다."),
-           "level": "힌트 {level}/3"},
+           "level": "힌트 {level}/3", "error": "오류"},
 }
 
 _KO_MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k in [
@@ -75,6 +75,24 @@ _KO_MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k i
      r"해당없음: 이 단계만의 API를 확인하는 테스트이고, 참조 구현에는 그 API가 없습니다"),
     (r"^Graphviz's dot is not installed .*$",
      r"Graphviz의 dot이 설치되어 있지 않습니다(sudo apt install graphviz)"),
+    # the command line's usage errors (grader.cli)
+    (r"^'(.*)' is not a step number; available steps: (.*)$",
+     r"'\1'은(는) 단계 번호가 아닙니다. 있는 단계: \2"),
+    (r"^there is no step (\d+): the course has steps 1-60 \(available here: (.*)\)$",
+     r"\1단계는 없습니다. 과정은 1–60단계입니다(여기 있는 단계: \2)"),
+    (r"^step (\d+) \((.*)\) has no content yet; available steps: (.*)$",
+     r"\1단계(\2)에는 아직 내용이 없습니다. 있는 단계: \3"),
+    (r"^--target '(.*)' is neither one of (.*) nor a folder\. Give a folder laid out like (.*)\.$",
+     r"--target '\1'은(는) \2 중 어느 것도 아니고 폴더도 아닙니다. \3처럼 구성된 폴더를 주세요."),
+    (r"^the (\w+) target is for instructors: .*\(--target student\)$",
+     r"\1 대상은 강사용입니다. 이 저장소(학생 배포본)에는 정답 코드와 참조 패키지가 없습니다. "
+     r"자신의 코드를 채점하세요(--target student)"),
+    (r"^--([\w-]+) must be positive \(got (.*)\)$", r"--\1은(는) 양수여야 합니다(받은 값: \2)"),
+    (r"^this command is for instructors: .*$",
+     r"강사용 명령입니다. 이 저장소(학생 배포본)에는 solutions/와 grader/instructor/가 없습니다"),
+    (r"^step (\d+) is not in this checkout, so there is nothing to compare with$",
+     r"\1단계가 이 저장소에 없어 비교할 것이 없습니다"),
+    (r"^carry (\d+) needs both (.*) and (.*)$", r"carry \1에는 \2와(과) \3이(가) 모두 있어야 합니다"),
     # numpy.testing's own lines around a test's err_msg, and pytest.approx's table
     (r"^Not equal to tolerance (.*)$", r"허용 오차 \1 안에서 같지 않습니다"),
     (r"^Arrays are not equal$", r"배열이 같지 않습니다"),

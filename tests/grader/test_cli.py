@@ -1,5 +1,6 @@
 """Bad input to the command line: clear messages and exit status 2."""
 
+import os
 import subprocess
 import sys
 
@@ -8,9 +9,10 @@ import pytest
 from grader import catalog
 
 
-def run(*args):
+def run(*args, lang="C.UTF-8"):
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
     return subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True,
-                          text=True, cwd=catalog.REPO, timeout=60)
+                          text=True, cwd=catalog.REPO, timeout=60, env={**env, "LANG": lang})
 
 
 @pytest.mark.parametrize("step", ["99", "0", "abc"])
@@ -25,6 +27,21 @@ def test_missing_target_folder_is_a_usage_error():
     proc = run("grade", "4", "--target", "/no/such/folder")
     assert proc.returncode == 2
     assert "neither" in proc.stderr and "folder" in proc.stderr
+
+
+@pytest.mark.parametrize(("args", "lang", "korean"), [
+    (("grade", "99", "--lang", "ko"), "C.UTF-8", "오류: 99단계는 없습니다. 과정은 1–60단계입니다"),
+    (("grade", "abc"), "ko_KR.UTF-8", "오류: 'abc'은(는) 단계 번호가 아닙니다. 있는 단계:"),
+    (("grade", "4", "--target", "/no/such/folder", "--lang", "ko"), "C.UTF-8",
+     "오류: --target '/no/such/folder'은(는) student, solution, reference, skeleton 중 어느 것도 아니고"),
+    (("grade", "4", "--timeout", "0"), "ko_KR.UTF-8", "오류: --timeout은(는) 양수여야 합니다(받은 값: 0.0)"),
+])
+def test_usage_errors_speak_the_students_language(args, lang, korean):
+    """--lang ko, or a Korean locale, gives the error in Korean; the English stays the default."""
+    proc = run(*args, lang=lang)
+    assert proc.returncode == 2
+    assert korean in proc.stderr, proc.stderr
+    assert "error:" not in proc.stderr
 
 
 def test_describe_steps_compresses_runs():
