@@ -17,6 +17,7 @@ stays as it is.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import string
 from collections.abc import Iterator, Mapping
@@ -76,6 +77,7 @@ def fields(template: str) -> list[int]:
     return sorted({int(name) for _, name, _, _ in string.Formatter().parse(template) if name is not None})
 
 
+@functools.cache  # a batch translates the same few hundred templates again and again
 def _pattern(template: str) -> re.Pattern[str]:
     """A template as a regex over whole lines: its text literally, each field any text, newlines
     included, as little as it can."""
