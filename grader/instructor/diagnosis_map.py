@@ -2,8 +2,9 @@
 
 A TODO's row is what integrity measures when it opens that TODO alone in the solution (its mutant)
 and runs ALL of the step's tests: the tests that do not pass, i.e. the ones that run its code.
-Each step's entry also keeps the SHA-256 of the step's test file and of its solution snapshot
-(grader.instructor.snapshots.files), so a change to either makes the entry stale:
+Each step's entry also keeps the SHA-256 of the step's test file and of its solution snapshot's
+code (grader.instructor.snapshots.files; comments aside, fences included), so a change to either
+makes the entry stale:
 `python -m grader skeletons` then fails, and `python -m grader diagnosis --write` rebuilds the
 stale steps (`--steps SPEC` rebuilds those). The map holds test names and TODO ids only, no
 answer code, and ships with the grader (grader.diagnosis reads it at grading time).
@@ -12,9 +13,11 @@ answer code, and ships with the grader (grader.diagnosis reads it at grading tim
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
+import tokenize
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -34,11 +37,29 @@ Rows = dict[str, list[str]]  # TODO id → names of the tests it breaks
 
 
 def solution_sha256(step: int) -> str:
-    """One hash over the step's full solution snapshot: every path and its bytes."""
+    """One hash over the step's full solution snapshot: every path and its code (a Python file's
+    tokens without its comments, so a comment edit leaves the map fresh; the SOLUTION fences,
+    which decide the mutants, count), other files' bytes."""
     digest = hashlib.sha256()
     for rel, path in snapshots.files(step).items():
-        digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        data = path.read_bytes()
+        if rel.endswith(".py"):
+            data = _code_only(data.decode("utf-8"))
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
+
+
+def _code_only(text: str) -> bytes:
+    """A Python file's tokens, without comments (fences kept), blank lines and layout."""
+    kept = []
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type == tokenize.NL:
+            continue
+        if token.type == tokenize.COMMENT and not (skeleton.BEGIN.match(token.string)
+                                                   or skeleton.END.match(token.string)):
+            continue
+        kept.append(f"{token.type} {'' if token.type == tokenize.INDENT else token.string}")
+    return "\n".join(kept).encode("utf-8")
 
 
 def tests_sha256(step: int) -> str:

@@ -5,7 +5,7 @@ block (grader/feedback.py), and the benchmark's mutations (grader/instructor/mut
 import json
 
 from grader import catalog, diagnosis, feedback, hints
-from grader.instructor import diagnosis_map, mutants, skeleton
+from grader.instructor import diagnosis_map, mutants, skeleton, snapshots
 from grader.report import scorecard
 from grader.results import Outcome, StepResult, TestResult
 
@@ -178,6 +178,25 @@ def test_the_stale_map_check_fails_when_a_test_file_changes(tmp_path, monkeypatc
     problems = diagnosis_map.stale(path)
     assert any("step 14 was built for other tests" in p for p in problems)
     assert "python -m grader diagnosis --write" in problems[-1]
+
+
+def test_a_comment_edit_in_a_solution_leaves_the_map_fresh_a_code_or_fence_edit_does_not(tmp_path,
+                                                                                          monkeypatch):
+    """The map depends on the solution's code and its SOLUTION fences (they make the mutants),
+    not on its comments or blank lines."""
+    files = dict(snapshots.files(14))
+    rel = next(r for r, path in files.items() if "# SOLUTION(step14.1)" in path.read_text())
+    copy = tmp_path / "copy.py"
+    original = files[rel].read_text()
+    copy.write_text(original)
+    monkeypatch.setattr(snapshots, "files", lambda step: {**files, rel: copy} if step == 14 else {})
+    before = diagnosis_map.solution_sha256(14)
+    copy.write_text("# a new comment\n\n" + original.replace("\n", "  # noted\n", 3))
+    assert diagnosis_map.solution_sha256(14) == before
+    for edit in (original.replace("# SOLUTION(step14.1): ", "# SOLUTION(step14.1): Now "),
+                 original + "\nEXTRA = 1\n"):
+        copy.write_text(edit)
+        assert diagnosis_map.solution_sha256(14) != before, edit[-200:]
 
 
 def test_the_stored_map_is_up_to_date():
