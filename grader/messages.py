@@ -79,23 +79,41 @@ def fields(template: str) -> list[int]:
 
 @functools.cache  # a batch translates the same few hundred templates again and again
 def _pattern(template: str) -> re.Pattern[str]:
-    """A template as a regex over whole lines: its text literally, each field any text, newlines
-    included, as little as it can."""
-    out = []
-    for literal, name, _, _ in string.Formatter().parse(template):
-        out.append(re.escape(literal))
-        if name is not None:
-            out.append(r"([\s\S]+?)")
-    return re.compile("(?m)^" + "".join(out) + "$")
+    """A template as a regex over whole lines. Its text is matched literally; a field is any
+    text, newlines included, up to the first place where the template's next text follows (the
+    last text: followed by the end of a line); a field at the very end takes the rest of the line.
+    Fields are possessive, never tried again at another length, so a match costs time in
+    proportion to the message: a message may hold the student's own text, and no text may make
+    translating it slow. A field right after another is empty (the first took the text)."""
+    parts = list(string.Formatter().parse(template))  # (text, field or None, spec, conversion)
+    out = ["(?m)^"]
+    after_field = False
+    for i, (text, field, _, _) in enumerate(parts):
+        out.append(re.escape(text))
+        if field is None:
+            continue
+        rest = [later for later, _, _, _ in parts[i + 1:]]
+        following = next((later for later in rest if later), "")
+        if after_field and not text:
+            out.append("()")
+        elif not following:
+            out.append(r"([^\n]*+)")
+        else:
+            end = "$" if following == "".join(rest) and parts[-1][1] is None else ""
+            out.append(rf"((?:(?!{re.escape(following)}{end})[\s\S])*+)")
+        after_field = True
+    return re.compile("".join(out) + "$")
 
 
-def translate(message: str, table: Mapping[str, str]) -> str:
+def translate(message: str, table: Mapping[str, str], inner: bool = True) -> str:
     """message with the text each template of table matches rewritten as its translation; the
-    longest templates first, so a short one cannot take part of a long one's text. A field's text
-    is translated too (a check's message inside a test's: "at x = {0}: {1}")."""
+    longest templates first, so a short one cannot take part of a long one's text. With inner,
+    a field's text is translated too, one level down (a check's message inside a test's:
+    "at x = {0}: {1}"); never deeper, so no text can make it recurse without end."""
     for english in sorted(table, key=len, reverse=True):
         def rewrite(match: re.Match[str], to: str = table[english]) -> str:
-            return to.format(*(translate(value, table) for value in match.groups()))
+            values = match.groups()
+            return to.format(*(translate(value, table, inner=False) for value in values) if inner else values)
 
         message = _pattern(english).sub(rewrite, message)
     return message

@@ -69,6 +69,33 @@ def test_a_message_inside_a_field_is_translated_too():
         "x = 1.0일 때 x + 3: 입력 0: 미분값이 None입니다")
 
 
+def test_a_field_may_be_empty():
+    """grader.checks ends a message with {where}, which is "" outside a TODO's test."""
+    table = i18n.CHECK_MESSAGES["ko"]
+    assert messages.translate("input 0: grad is None after backward()", table) == (
+        "입력 0: backward() 뒤에도 미분값이 None입니다")
+    assert messages.translate("input 0: grad is None after backward() [TODO step23.1]", table) == (
+        "입력 0: backward() 뒤에도 미분값이 None입니다 [TODO step23.1]")
+
+
+def test_a_field_ends_where_the_template_goes_on():
+    table = {"x is {0}.": "x는 {0}입니다.", "{0} has shape {1}, expected {2}": "{0}: {1}, {2}이어야 함"}
+    assert messages.translate("x is 1.5.", table) == "x는 1.5입니다."
+    assert messages.translate("g has shape (2, 3), expected (3,)", table) == "g: (2, 3), (3,)이어야 함"
+
+
+def test_a_students_text_cannot_make_translation_recurse_or_backtrack():
+    """A message may hold the student's own text: fields are translated one level down only, and a
+    field never tries other lengths (a lazy or greedy field would backtrack on repeated text)."""
+    table = {"x: {0}": "x는 {0}", "{0} at index {1} is {2}, expected {3}; shape {4}": "{4}"}
+    deep = "x: " * 700
+    assert messages.translate(deep, table) == "x는 x는 " + "x: " * 698  # the message and its field
+    messages.translate(("a at index b is c, expected d" * 80)[:2000], table)  # no match, and no wait
+    for template in table:
+        pattern = messages._pattern(template).pattern
+        assert "+?" not in pattern and "*?" not in pattern and ".*" not in pattern, pattern
+
+
 def test_a_longer_template_wins_over_a_shorter_one_it_contains():
     table = {"{0} is None": "{0}이(가) None입니다",
              "input {0}: grad is None": "입력 {0}: 미분값이 None입니다"}
