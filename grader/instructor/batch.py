@@ -30,9 +30,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -211,8 +211,22 @@ class _Progress:
             print(file=sys.stderr)
 
 
+@dataclass(eq=False)
+class _Open:
+    """A submission being graded: its unpacked files, its records and the steps not yet taken."""
+
+    index: int
+    sub: Submission
+    into: Path
+    pending: deque[int]
+    running: int = 0
+    status: str = "invalid"  # every row's status when it cannot be unpacked (a bad archive, a cap)
+    records: dict[str, Row] = field(default_factory=dict)
+    ready: threading.Event = field(default_factory=threading.Event)  # unpacked, records loaded
+
+
 class _Batch:
-    """One run: its rows so far, and the jobs that make them (one per submission)."""
+    """One run: its rows so far, and the jobs that make them (`jobs` lanes over the submissions)."""
 
     def __init__(self, opts: BatchOptions, tmp: Path, total: int):
         self.opts, self.tmp = opts, tmp
@@ -225,6 +239,8 @@ class _Batch:
         self.inputs: dict[int, str] = {}
         self.maxima: dict[int, float] = {}
         self.maxima_lock = threading.Lock()  # one collection per step, whichever job asks first
+        self.open: list[_Open] = []  # submissions unpacked and not yet done (under lock)
+        self.next_index = 0  # the next submission to open (under lock)
 
     def stop(self) -> None:
         with self.lock:
@@ -253,39 +269,87 @@ class _Batch:
                     self.maxima[step] = 0.0
             return self.maxima[step]
 
-    def grade_submission(self, index: int, sub: Submission) -> None:
-        """Unpack one submission, grade each step and record a row for each, whatever happens."""
-        if self.stopping.is_set():
-            return
-        into, done = self.tmp / str(index), set()
+    def lane(self, subs: list[Submission]) -> None:
+        """One job: open the next submission and grade its steps, one after another. Once every
+        submission is open, take the steps other jobs have not started: a submission whose
+        tests time out is then shared instead of keeping one job to itself to the end."""
+        own: _Open | None = None
+        while not self.stopping.is_set():
+            with self.lock:
+                work = self._next(own, subs)
+            if work is None:
+                return
+            if isinstance(work, _Open):
+                own = work
+                self._unpack(own)
+            else:
+                self._grade(*work, taken=work[0] is not own)
+
+    def _next(self, own: _Open | None, subs: list[Submission]) -> _Open | tuple[_Open, int] | None:
+        """Under the lock: a step of this job's own submission, else the next submission (to
+        unpack; it is listed at once, so no job ends while another is still unpacking), else a
+        step of another's; None when nothing is left."""
+        if own is not None and own.pending:
+            own.running += 1
+            return own, own.pending.popleft()
+        if self.next_index < len(subs):
+            index, self.next_index = self.next_index, self.next_index + 1
+            opened = _Open(index, subs[index], self.tmp / str(index), deque(self.opts.steps))
+            self.open.append(opened)
+            return opened
+        for other in self.open:
+            if other.pending:
+                other.running += 1
+                return other, other.pending.popleft()
+        return None
+
+    def _unpack(self, opened: _Open) -> None:
+        """Unpack one submission and load its records; its problem, if any, goes in every row."""
+        sub = opened.sub
         try:
-            status = "invalid"  # the submission's own problem (a bad archive, a cap)
             try:
-                submissions.unpack(sub, into)
+                submissions.unpack(sub, opened.into)
             except Exception as exc:
-                sub.root, sub.problem, status = None, f"unpacking failed: {reason(exc)}", "error"
-            records = self._load(sub)
-            for step in self.opts.steps:
-                if self.stopping.is_set():
-                    return
-                try:
-                    row, how = self._grade_step(sub, step, records, status, _group(index))
-                except Exception as exc:
-                    row = _row(sub, step, "error", problem=f"grading failed: {reason(exc)}",
-                               maximum=self.maximum(step))
-                    how = "error"
-                self._record(sub, step, row, how, records)
-                done.add(step)
-        except Exception as exc:  # a fault of the batch itself: still a row for every step
-            for step in self.opts.steps:
-                if step not in done:
-                    row = _row(sub, step, "error", problem=reason(exc), maximum=self.maximum(step))
-                    self._record(sub, step, row, "error", {})
+                sub.root, sub.problem, opened.status = None, f"unpacking failed: {reason(exc)}", "error"
+            try:
+                opened.records = self._load(sub)
+            except Exception as exc:  # a fault of the batch itself: still a row for every step
+                sub.root, sub.problem, opened.status = None, reason(exc), "error"
+        finally:
+            opened.ready.set()
+
+    def _grade(self, opened: _Open, step: int, taken: bool) -> None:
+        """Grade and record one step, whatever happens; the last step of a submission closes it.
+        A step taken from another job's submission gets a warm-worker group (and, with the
+        sandbox, a sandbox) of its own for that one step."""
+        group = _group(opened.index) + (f"-step{step}" if taken else "")
+        try:
+            opened.ready.wait()  # taken while its job was still unpacking it
+            try:
+                row, how = self._grade_step(opened.sub, step, opened.records, opened.status, group)
+            except Exception as exc:
+                row = _row(opened.sub, step, "error", problem=f"grading failed: {reason(exc)}",
+                           maximum=self.maximum(step))
+                how = "error"
+            self._record(opened.sub, step, row, how, opened.records)
         finally:
             workers = warm_pool.current()
-            if workers is not None:  # the submission's sandboxed worker, if it had one
-                workers.end_group(_group(index))
-            shutil.rmtree(into, ignore_errors=True)
+            if taken and workers is not None:
+                workers.end_group(group)
+            with self.lock:
+                opened.running -= 1
+                last = not opened.pending and opened.running == 0 and opened in self.open
+                if last:
+                    self.open.remove(opened)
+            if last:
+                self._close(opened)
+
+    def _close(self, opened: _Open) -> None:
+        """A submission's every step is recorded: end its workers and remove its files."""
+        workers = warm_pool.current()
+        if workers is not None:  # the submission's sandboxed worker, if it had one
+            workers.end_group(_group(opened.index))
+        shutil.rmtree(opened.into, ignore_errors=True)
 
     def _grade_step(self, sub: Submission, step: int, records: dict[str, Row],
                     status: str, group: str) -> tuple[Row, str]:
@@ -339,7 +403,8 @@ class _Batch:
         return steps
 
     def _write_student(self, sub: Submission, steps: dict[str, Row]) -> None:
-        text = json.dumps({"student": sub.student, "entry": sub.entry, "steps": steps}, indent=1,
+        ordered = dict(sorted(steps.items(), key=lambda item: (len(item[0]), item[0])))  # 1, 2, …, 10
+        text = json.dumps({"student": sub.student, "entry": sub.entry, "steps": ordered}, indent=1,
                           ensure_ascii=False) + "\n"
         # A message may hold a lone surrogate, which UTF-8 cannot encode.
         write_atomic(self.opts.out / "students" / f"{sub.student}.json",
@@ -419,7 +484,7 @@ def _run_batch(opts: BatchOptions) -> int:
     try:
         subs = submissions.discover(opts.submissions)
         state = _Batch(opts, tmp, len(subs) * len(opts.steps))
-        futures = [pool.submit(state.grade_submission, i, sub) for i, sub in enumerate(subs)]
+        futures = [pool.submit(state.lane, subs) for _ in range(max(opts.jobs, 1))]
         for future in as_completed(futures):
             fault = future.exception()  # None: a job turns its own failures into rows
             if fault is not None:
