@@ -1,4 +1,8 @@
-"""Grade a whole class: every submission × every step, K submissions at a time, resumable.
+"""Grade a whole class: every submission × every step, K jobs at a time, resumable.
+
+Each job opens the next submission and grades its steps in turn; once every submission is open,
+an idle job takes the steps another has not started (_Batch.lane), so one slow submission is
+shared at the end of a class instead of keeping a job to itself.
 
 Outputs in OUT: gradebook.csv (a row per student and step), roster.csv (a row per student, for
 an LMS's grade import), feedback/<student>.html and .txt (the scorecards to hand back),
