@@ -45,6 +45,7 @@ from grader import pool as warm_pool
 from grader.collection import CollectionError, collect
 from grader.instructor import class_summary, feedback_files, gradebook, submissions
 from grader.instructor.gradebook import Row
+from grader.instructor.resume import grader_version, hash_files, step_inputs
 from grader.instructor.submissions import Submission
 from grader.report import course_json, scorecard
 from grader.report.files import clean_text, write_atomic
@@ -52,7 +53,6 @@ from grader.results import Outcome, StepResult
 from grader.runner import RunOptions, run_step
 from grader.targets import Target
 
-GRADER = Path(__file__).resolve().parent.parent
 REASON_LENGTH = 300
 INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
 
@@ -161,32 +161,6 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def _hash_files(files: list[tuple[str, Path]]) -> str:
-    digest = hashlib.sha256()
-    for label, path in files:
-        digest.update(label.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
-    return digest.hexdigest()
-
-
-def grader_version() -> str:
-    """A hash of the grader's own code: a new grader grades everything again."""
-    files = sorted(p for p in GRADER.rglob("*.py") if "__pycache__" not in p.parts)
-    files.append(GRADER / "manifest.json")
-    return _hash_files([(p.relative_to(GRADER).as_posix(), p) for p in files])
-
-
-def step_inputs(step: int, hidden: Path | None) -> list[tuple[str, Path]]:
-    """What a step's grade depends on besides the submission: its tests, hints and hidden tests."""
-    files = [("tests", catalog.test_file(step)), ("hints", catalog.step_dir(step) / "hints.toml")]
-    if hidden is not None:
-        name = catalog.step_name(step)
-        found = list(submissions.walk(hidden / name)) if (hidden / name).is_dir() else []
-        files += sorted((f"hidden/{'/'.join(parts)}", p) for p, parts, entry in found if entry.is_file())
-        files += sorted((f"hidden/{p.name}", p) for p in hidden.glob(f"test_{name}*.py"))
-    return files
-
-
 class _Progress:
     """done/total, rate and time left: one updating line on a terminal, plain lines otherwise."""
 
@@ -254,7 +228,7 @@ class _Batch:
         """The resume key of one step of one submission."""
         with self.lock:
             if step not in self.inputs:
-                self.inputs[step] = _hash_files(step_inputs(step, self.opts.hidden))
+                self.inputs[step] = hash_files(step_inputs(step, self.opts.hidden))
             inputs = self.inputs[step]
         text = json.dumps({"content": content, "inputs": inputs, "grader": self.version,
                            "options": self.opts.grading()}, sort_keys=True)

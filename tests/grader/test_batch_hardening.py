@@ -10,7 +10,6 @@ import stat
 import subprocess
 import sys
 import tarfile
-import threading
 import time
 import zipfile
 
@@ -56,39 +55,6 @@ def _run(root, out, steps=(1,), **options):
 
 
 # 1. Every job's failure is its row; the batch goes on; Ctrl-C writes what is done.
-
-def test_a_slow_submission_is_shared_once_every_submission_is_open(tmp_path, monkeypatch):
-    """Two jobs, the first submission slow: once the other job has graded the rest of the class,
-    it takes the slow one's steps not yet started, instead of leaving one job to grade them all
-    while the other waits. Here slow's step 1 waits until another job has started its step 4,
-    which could not happen with one job per submission."""
-    started: dict[tuple[str, int], str] = {}
-    step4_started = threading.Event()
-
-    def run_step(opts):
-        who = opts.target.root.parent.name  # the entry: <tmp>/<index>/<entry>/stepNN
-        started[(who, opts.target.step)] = threading.current_thread().name
-        if who == "slow" and opts.target.step == 4:
-            step4_started.set()
-        if who == "slow" and opts.target.step == 1:
-            assert step4_started.wait(60), "no other job took step 4 of the slow submission"
-        test = TestResult(f"steps/{catalog.step_name(opts.target.step)}/test_x.py::test_ok", "test_ok", "ok",
-                          1.0, outcome="passed")
-        return StepResult(opts.target.step, catalog.TITLES[opts.target.step], opts.target.label,
-                          str(opts.target.root), tests=[test])
-
-    monkeypatch.setattr(batch, "run_step", run_step)
-    root = tmp_path / "class"
-    for name in ("b", "c", "slow"):  # slow is opened last, when the others are being graded
-        _good(root, name, steps=(1, 4))
-    code, rows = _run(root, tmp_path / "grades", steps=(1, 4))
-    assert code == 0 and len(rows) == 6
-    assert all(r["status"] == "graded" and float(r["score"]) == 1.0 for r in rows.values()), rows
-    assert started[("slow", 1)] != started[("slow", 4)]
-    record = json.loads((tmp_path / "grades" / "students" / "slow.json").read_text())
-    assert list(record["steps"]) == ["1", "4"]  # in step order, whichever job finished first
-
-
 
 def test_hostile_entries_among_good_ones_get_a_row_each(tmp_path, monkeypatch):
     root = tmp_path / "class"
