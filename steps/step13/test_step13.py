@@ -53,6 +53,19 @@ def test_add_backward_passes_gy_to_both_inputs(dz, abg):
         np.testing.assert_array_equal(grad, gy, err_msg=f"{name}.grad should equal gy")
 
 
+@pytest.mark.grade(points=1, todo="step13.3")
+@given(abg=same_shape_arrays(3))
+def test_add_backward_alone_returns_gy_for_each_input(dz, abg):
+    """Add's own backward, called directly (no backward pass around it), returns gy for each input."""
+    a, b, gy = abg
+    y = dz.add(dz.Variable(a), dz.Variable(b))
+    gxs = y.creator.backward(gy.copy())
+    assert isinstance(gxs, (tuple, list)) and len(gxs) == 2, (
+        f"Add.backward(gy) should return one grad per input, two in all; got {gxs!r}")
+    for i, gx in enumerate(gxs):
+        np.testing.assert_array_equal(gx, gy, err_msg=f"Add.backward(gy): the grad for input {i} should be gy")
+
+
 @pytest.mark.grade(points=2, todo="step13.3")
 @given(pair=same_shape_arrays(2))
 def test_add_grad_matches_central_difference(dz, pair):

@@ -91,6 +91,38 @@ def test_function_generation_is_the_highest_of_its_inputs(dz, a, b):
     assert y.generation == max(a, b) + 1
 
 
+@pytest.mark.grade(points=1, todo="step16.1")
+@given(g=chain_lengths(8))
+def test_set_creator_alone_makes_the_variable_one_generation_after(dz, g):
+    """set_creator(f), called directly on a function of generation g: the variable's creator is f
+    and its generation g + 1."""
+    f = dz.Square()
+    f.generation = g
+    y = dz.Variable(np.array(1.0))
+    y.set_creator(f)
+    assert y.creator is f, "set_creator(f) should make f the variable's creator"
+    assert y.generation == g + 1, f"a function of generation {g} made a variable of generation {y.generation}"
+
+
+@pytest.mark.grade(points=1, todo="step16.4")
+@given(a=chain_lengths(6), b=chain_lengths(6))
+def test_a_call_takes_the_highest_generation_of_its_inputs(dz, a, b):
+    """Calling a function on inputs of generations a and b gives it generation max(a, b), whatever
+    set_creator does (here it only records its calls)."""
+    u, v = dz.Variable(np.array(0.5)), dz.Variable(np.array(1.5))
+    u.generation, v.generation = a, b
+    calls = []
+    real = dz.Variable.set_creator
+    dz.Variable.set_creator = lambda self, func: calls.append(func)
+    try:
+        f = dz.Add()
+        f(u, v)
+    finally:
+        dz.Variable.set_creator = real
+    assert f.generation == max(a, b), f"inputs of generations {a} and {b}, function has {f.generation}"
+    assert calls == [f], "the call should make the function its output's creator, once"
+
+
 @pytest.mark.grade(points=3, todo="step16.2")
 @given(depth=chain_lengths(4), width=chain_lengths(4))
 @example(depth=1, width=2)
