@@ -71,6 +71,16 @@ def is_package_step(step: int) -> bool:
     return step >= FIRST_PACKAGE_STEP
 
 
+def flat_package_problem(step: int, steps: list[int]) -> str:
+    """Why a flat upload's one dezero/ cannot be `step`'s package when `steps` are graded: it could
+    be any of several package steps' ('' when only one package step is graded)."""
+    package_steps = [s for s in steps if is_package_step(s)]
+    if len(package_steps) <= 1:
+        return ""
+    return (f"a flat dezero/ could be the package of any of steps {describe_steps(package_steps)}: "
+            f"put step {step} in its own {step_name(step)}/ folder")
+
+
 def describe_steps(steps: list[int]) -> str:
     """'1-10, 12' for [1..10, 12]."""
     if not steps:

@@ -79,10 +79,10 @@ def add(result: StepResult, kind: str, code: Path, hint_level: int | None, lang:
         result.todos.append(TodoFeedback(todo, state, level, text, names, block))
         for t in tests:
             t.hint = text
+    templates = {**i18n.CHECK_MESSAGES.get(lang, {}), **table.messages.get(lang, {})}
     for t in result.tests:
         t.description = hints.description(table, t.name, t.description, lang)
-        t.message = i18n.translate(messages.translate(t.message, {**i18n.CHECK_MESSAGES.get(lang, {}),
-                                                                  **table.messages.get(lang, {})}), lang)
+        t.message = i18n.translate(messages.translate(t.message, templates), lang)
 
 
 def _not_started(step_dir: Path, todo: str, lang: str) -> str:

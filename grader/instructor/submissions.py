@@ -324,11 +324,9 @@ def locate(root: Path, step: int, steps: list[int]) -> StepSource:
     package = (root / "dezero").is_dir()
     if not (script or package):
         return StepSource(None, status="missing", problem=f"no {name}/ folder, {name}.py or dezero/")
-    package_steps = [s for s in steps if catalog.is_package_step(s)]
-    if package and len(package_steps) > 1:
-        return StepSource(None, status="invalid", problem=(
-            f"a flat dezero/ could be the package of any of steps {catalog.describe_steps(package_steps)}: "
-            f"put step {step} in its own {name}/ folder"))
+    problem = catalog.flat_package_problem(step, steps) if package else ""
+    if problem:
+        return StepSource(None, status="invalid", problem=problem)
     return StepSource(root, flat=True)
 
 

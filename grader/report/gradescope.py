@@ -123,11 +123,9 @@ def grade(step: int, submission: Path, hidden: Path | None, out: TextIO, err: Te
         print(f"step {step} {NOT_SUBMITTED}: the upload has no {name}/ folder, no {name}.py{extra} "
               f"(looked {SEARCH_DEPTH} folder levels deep)", file=err)
         return 1
-    package_steps = [s for s in (steps or [step]) if catalog.is_package_step(s)]
-    if folder.name != name and (folder / "dezero").is_dir() and len(package_steps) > 1:
-        print(f"step {step} {NOT_GRADABLE}: a flat dezero/ could be the package of any of steps "
-              f"{catalog.describe_steps(package_steps)}: put step {step} in its own {name}/ folder, "
-              f"with its {name}.py and dezero/ inside", file=err)
+    problem = catalog.flat_package_problem(step, steps or [step])
+    if folder.name != name and (folder / "dezero").is_dir() and problem:
+        print(f"step {step} {NOT_GRADABLE}: {problem}, with its {name}.py and dezero/ inside", file=err)
         return 1
     print(f"step {step}: grading {folder.relative_to(submission) if folder != submission else 'the upload'}",
           file=err)

@@ -20,7 +20,7 @@ import pytest
 
 from grader import catalog, markers
 from grader.collection import CollectionError
-from grader.instructor import export, skeleton, snapshots
+from grader.instructor import export, skeleton, snapshots, submissions
 from grader.report import gradescope as gs_report
 
 HIDDEN_TEST = '''
@@ -307,7 +307,7 @@ def test_locate_finds_folders_then_flat_files_then_a_package(tmp_path):
     assert gs_report.locate(tmp_path, 10) is None  # not a package step: dezero/ alone is not it
 
 
-def test_a_flat_dezero_is_one_package_steps_only_as_in_batch(tmp_path):
+def test_a_flat_dezero_is_one_package_steps_only_in_gradescope_and_batch(tmp_path):
     """step23.py, step24.py and one dezero/ at the top of an upload graded for steps 23 and 24:
     the package could be either step's, so neither is graded from it, and the row says why."""
     upload = tmp_path / "upload"
@@ -324,6 +324,9 @@ def test_a_flat_dezero_is_one_package_steps_only_as_in_batch(tmp_path):
     (work / "step23.txt").write_text(message)
     score, rows, _, _ = gs_report.merge_step(work, 23, 5.0)
     assert score == 0 and rows[0]["output"] == message.strip()
+    source = submissions.locate(upload, 23, [22, 23, 24])  # batch refuses it with the same reason
+    assert source.folder is None and source.status == "invalid"
+    assert source.problem in message and submissions.locate(upload, 23, [22, 23]).folder == upload
 
 
 def test_maximum_is_the_collection_of_the_instructor_tests(tmp_path):
